@@ -1,0 +1,1 @@
+"""Loading, validating and looking up the question bank."""

@@ -1,0 +1,52 @@
+"""Route a parsed command line to its command, turning setup errors into friendly exits."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.settings import Settings, SettingsError, load_settings
+
+README_HINT = "See README.md, section 'Run it on Discord'."
+
+
+def _fail(message: str) -> int:
+    print(f"gradient: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build settings once, then run the chosen command."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    logging.basicConfig(
+        level=settings.log_level_number,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    command = args.command or "run"
+    if command == "questions":
+        return _questions(args, settings)
+    if command == "db":
+        from bot.cli.db_cmd import db_command
+
+        return db_command(args.action, getattr(args, "revision", None), settings)
+    if command == "practice":
+        from bot.cli.practice import practice_command
+
+        return practice_command(args, settings)
+    from bot.cli.run_cmd import run_command
+
+    return run_command(settings)
+
+
+def _questions(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import questions_cmd
+
+    if args.action == "validate":
+        return questions_cmd.validate_command(list(args.paths), settings.questions_dir)
+    if args.action == "stats":
+        return questions_cmd.stats_command(settings.questions_dir)
+    return questions_cmd.schema_command(settings.questions_dir)

@@ -1,0 +1,1 @@
+"""Pure domain code: no Discord, no database, no I/O."""
