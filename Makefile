@@ -12,6 +12,8 @@ $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@# Put the checkout on the venv's path so `python -m bot` works from any folder.
+	$(PY) -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "gradient-checkout.pth").write_text(sys.argv[1] + "\n")' "$(CURDIR)"
 	@touch $(STAMP)
 
 ## run: set up, apply migrations, start the bot

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from bot.settings import Settings, SettingsError, load_settings
@@ -22,11 +23,14 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings()
     except SettingsError as exc:
         return _fail(str(exc))
-    logging.basicConfig(
-        level=settings.log_level_number,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
     command = args.command or "run"
+    level = settings.log_level_number
+    # Terminal practice is interactive: keep its screen clean unless asked for logs.
+    if command in ("practice", "questions") and "LOG_LEVEL" not in os.environ:
+        level = logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    if level > logging.DEBUG:
+        logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
     if command == "questions":
         return _questions(args, settings)
     if command == "db":

@@ -31,6 +31,15 @@ def singular(word: str) -> str:
     return word
 
 
+def stem(word: str) -> str:
+    """A light stem ('pointing', 'pointed', 'points' → 'point') for matching explanations."""
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed") and not word.endswith("eed"):
+        word = word[:-2]
+    return singular(word)
+
+
 def normalize(text: str) -> str:
     """Canonical form for comparing answers: folded words, no articles, singular."""
     kept = [singular(w) for w in words(text) if w not in _ARTICLES]

@@ -1,0 +1,27 @@
+"""Turn start-up failures into one clear sentence instead of a traceback."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.bank.problems import BankError
+from bot.container import SchemaOutOfDate, safe_url
+
+
+def explain(exc: BaseException, database_url: str) -> str | None:
+    """A friendly message for a known start-up failure, or None for a real bug."""
+    where = safe_url(database_url)
+    if isinstance(exc, BankError):
+        return f"the bank cannot be loaded, nothing was started.\n{exc}"
+    if isinstance(exc, SchemaOutOfDate):
+        return str(exc)
+    text = str(getattr(exc, "orig", None) or exc)
+    if isinstance(exc, (OperationalError, DBAPIError)):
+        if "readonly" in text or "read-only" in text:
+            return f"the database at {where} is read-only; make the file writable and try again."
+        if "unable to open" in text:
+            return f"cannot open the database file at {where}; check the folder exists and is writable."
+        return f"cannot use the database at {where}: {text.splitlines()[0]}"
+    if isinstance(exc, (OSError, ConnectionError)):
+        return f"cannot reach the database at {where}: {exc}"
+    return None

@@ -1,0 +1,74 @@
+"""The composition root: settings → database → bank → services."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.engine import make_url
+
+from bot.bank.bank import Bank, load_bank
+from bot.db import migrate
+from bot.db.engine import Database
+from bot.db.questions import sync_questions
+from bot.db.types import utcnow
+from bot.services.learning import LearningService
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class SchemaOutOfDate(Exception):
+    """The database is not at the newest migration."""
+
+
+@dataclass
+class Container:
+    """Everything a front end (Discord or terminal) needs, built once."""
+
+    settings: Settings
+    database: Database
+    bank: Bank
+    learning: LearningService
+
+    async def close(self) -> None:
+        """Release the database pool."""
+        await self.database.dispose()
+
+
+def safe_url(url: str) -> str:
+    """The database URL with any password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+async def ensure_schema(url: str, *, auto_upgrade: bool) -> None:
+    """Check the database is at head; apply migrations when allowed."""
+    head = migrate.head_revision()
+    current = await migrate.current_revision(url)
+    if current == head:
+        return
+    if not auto_upgrade:
+        raise SchemaOutOfDate(
+            f"the database is at revision {current or 'none'}, the code needs {head}: "
+            "run `python -m bot db upgrade` (or `make run`, which does it)"
+        )
+    log.info("applying migrations %s → %s", current or "empty", head)
+    # Alembic is synchronous and runs its own event loop, so it gets a thread.
+    await asyncio.to_thread(migrate.upgrade, url)
+
+
+async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> Container:
+    """Check the schema, load the bank, sync it to the store and wire the services."""
+    await ensure_schema(settings.database_url, auto_upgrade=auto_upgrade)
+    bank = await asyncio.to_thread(load_bank, settings.questions_dir)
+    database = Database.from_url(settings.database_url)
+    try:
+        async with database.unit_of_work() as session:
+            report = await sync_questions(session, bank.questions.values(), utcnow())
+    except BaseException:
+        await database.dispose()
+        raise
+    log.info("bank: %d questions (%d new, %d changed, %d retired)",
+             len(bank), report.added, report.changed, report.retired)
+    return Container(settings, database, bank, LearningService(bank))

@@ -1,0 +1,61 @@
+"""Keep the questions table in step with the bank: new ids added, edits versioned, gone ones retired."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import QuestionRow
+from bot.domain.questions import AnyQuestion, content_hash
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a sync changed."""
+
+    added: int
+    changed: int
+    retired: int
+
+
+async def sync_questions(session: AsyncSession, questions: Iterable[AnyQuestion], now: datetime) -> SyncReport:
+    """Upsert every bank question by id; retire rows the bank no longer has (never delete)."""
+    rows = {row.id: row for row in (await session.scalars(select(QuestionRow))).all()}
+    added = changed = 0
+    seen: set[str] = set()
+    for q in questions:
+        seen.add(q.id)
+        digest = content_hash(q)
+        row = rows.get(q.id)
+        if row is None:
+            session.add(QuestionRow(
+                id=q.id, topic=q.topic, kind=q.kind, difficulty=q.difficulty,
+                content_hash=digest, retired=q.retired, first_seen_at=now, updated_at=now,
+            ))
+            added += 1
+        elif (row.content_hash, row.retired, row.topic, row.kind, row.difficulty) != (
+            digest, q.retired, q.topic, q.kind, q.difficulty,
+        ):
+            if row.content_hash != digest:
+                row.version += 1
+            row.content_hash, row.retired = digest, q.retired
+            row.topic, row.kind, row.difficulty = q.topic, q.kind, q.difficulty
+            row.updated_at = now
+            changed += 1
+    gone = [qid for qid, row in rows.items() if qid not in seen and not row.retired]
+    if gone:
+        await session.execute(
+            update(QuestionRow).where(QuestionRow.id.in_(gone)).values(retired=True, updated_at=now)  # type: ignore[attr-defined]
+        )
+    await session.flush()
+    return SyncReport(added, changed, len(gone))
+
+
+async def question_versions(session: AsyncSession) -> dict[str, int]:
+    """Each stored question's current version."""
+    result = await session.execute(select(QuestionRow.id, QuestionRow.version))
+    return {qid: version for qid, version in result.all()}

@@ -1,0 +1,1 @@
+"""Use cases: plain ids in, result objects out; the caller's unit of work commits."""
