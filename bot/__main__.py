@@ -13,7 +13,7 @@ from bot.domain.questions import Difficulty
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Gradient: ML and behavioral interview practice, on Discord or in your terminal.",
+        description="Gradient: ML and behavioral interview practice, on Discord or in a terminal.",
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="start the Discord bot (the default)")
@@ -21,14 +21,20 @@ def _parser() -> argparse.ArgumentParser:
     practice = sub.add_parser("practice", help="quiz yourself in the terminal, no Discord needed")
     practice.add_argument("--topic", help="topic slug, e.g. transformers (see `questions stats`)")
     practice.add_argument("--difficulty", choices=[d.value for d in Difficulty])
-    practice.add_argument("--user", default=None, help="whose progress to use (default: your login name)")
+    practice.add_argument(
+        "--user", default=None, help="whose progress to use (default: your login name)"
+    )
     practice.add_argument("--count", type=int, default=5, help="how many questions (default 5)")
     practice.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
 
     questions = sub.add_parser("questions", help="check and describe the question bank")
     qsub = questions.add_subparsers(dest="action", required=True)
-    validate = qsub.add_parser("validate", help="validate bank files; prints file:line: id: field: message")
-    validate.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the whole bank)")
+    validate = qsub.add_parser(
+        "validate", help="validate bank files; prints file:line: id: field: message"
+    )
+    validate.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders (default: the whole bank)"
+    )
     qsub.add_parser("stats", help="counts by topic, kind and difficulty")
     qsub.add_parser("schema", help="write questions/schema.json for editors")
 

@@ -20,7 +20,7 @@ def intents() -> discord.Intents:
 
 
 class GradientBot(commands.Bot):
-    """Gradient's client. Setup happens in setup_hook, never on_ready (which re-runs on reconnect)."""
+    """Gradient's client: setup runs in setup_hook, never on_ready (which re-runs on reconnect)."""
 
     def __init__(self, container: Container, **options: object) -> None:
         super().__init__(

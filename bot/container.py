@@ -69,6 +69,11 @@ async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> 
     except BaseException:
         await database.dispose()
         raise
-    log.info("bank: %d questions (%d new, %d changed, %d retired)",
-             len(bank), report.added, report.changed, report.retired)
+    log.info(
+        "bank: %d questions (%d new, %d changed, %d retired)",
+        len(bank),
+        report.added,
+        report.changed,
+        report.retired,
+    )
     return Container(settings, database, bank, LearningService(bank))

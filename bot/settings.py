@@ -42,9 +42,11 @@ class Settings(BaseSettings):
     def _known_driver(cls, value: str) -> str:
         value = value.strip()
         # Common spellings get the async driver Gradient needs.
-        for plain, driver in (("postgres://", "postgresql+asyncpg://"),
-                              ("postgresql://", "postgresql+asyncpg://"),
-                              ("sqlite://", "sqlite+aiosqlite://")):
+        for plain, driver in (
+            ("postgres://", "postgresql+asyncpg://"),
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("sqlite://", "sqlite+aiosqlite://"),
+        ):
             if value.startswith(plain):
                 value = driver + value.removeprefix(plain)
         try:

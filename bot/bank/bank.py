@@ -64,7 +64,9 @@ def validate(paths: Sequence[Path], bank_dir: Path) -> tuple[list[LoadedQuestion
     loaded: list[LoadedQuestion] = []
     problems: list[Problem] = []
     if not files:
-        problems.append(Problem(str(paths[0]) if paths else str(bank_dir), 1, "", "", "no question files found"))
+        problems.append(
+            Problem(str(paths[0]) if paths else str(bank_dir), 1, "", "", "no question files found")
+        )
     for path in files:
         result = parse_file(path, set(topics))
         loaded.extend(result.questions)

@@ -41,9 +41,7 @@ def bank_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*.y*ml")) if p.name not in RESERVED_FILES
-            )
+            found.extend(p for p in sorted(path.rglob("*.y*ml")) if p.name not in RESERVED_FILES)
         else:
             found.append(path)
     return found
@@ -86,7 +84,9 @@ def parse_file(path: Path, known_topics: set[str], display: str | None = None) -
     if not isinstance(topic, str) or topic not in known_topics:
         line = yaml_nodes.locate(root, ["topic"])
         known = ", ".join(sorted(known_topics))
-        problems.append(Problem(name, line, "", "topic", f"unknown topic {topic!r}; known: {known}"))
+        problems.append(
+            Problem(name, line, "", "topic", f"unknown topic {topic!r}; known: {known}")
+        )
         return FileResult([], problems)
     items = data.get("questions")
     seq = _child(root, "questions")
@@ -111,7 +111,8 @@ def parse_file(path: Path, known_topics: set[str], display: str | None = None) -
 def _child(root: MappingNode, key: str) -> Node | None:
     for k, v in root.value:
         if getattr(k, "value", None) == key:
-            return v
+            node: Node = v
+            return node
     return None
 
 
@@ -139,9 +140,17 @@ def _problem(name: str, node: Node, qid: str, kind: object, err: Any) -> Problem
     if loc and loc[0] == kind:
         loc = loc[1:]
     if err["type"] == "union_tag_not_found":
-        return Problem(name, yaml_nodes.line_of(node), qid, "kind", "missing; one of mcq, short, open, behavioral")
+        return Problem(
+            name,
+            yaml_nodes.line_of(node),
+            qid,
+            "kind",
+            "missing; one of mcq, short, open, behavioral",
+        )
     if err["type"] == "union_tag_invalid":
         line = yaml_nodes.locate(node, ["kind"])
-        return Problem(name, line, qid, "kind", f"unknown kind {kind!r}; one of mcq, short, open, behavioral")
+        return Problem(
+            name, line, qid, "kind", f"unknown kind {kind!r}; one of mcq, short, open, behavioral"
+        )
     field = ".".join(str(p) for p in loc)
     return Problem(name, yaml_nodes.locate(node, loc), qid, field, _message(err))

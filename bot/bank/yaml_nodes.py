@@ -38,10 +38,11 @@ def locate(node: Node, path: Sequence[str | int]) -> int:
                 if isinstance(key, ScalarNode) and key.value == part:
                     line, child = line_of(key), value
                     break
-        elif isinstance(node, SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
-                line = line_of(child)
+        elif (
+            isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+            line = line_of(child)
         if child is None:
             break
         node = child

@@ -20,7 +20,7 @@ def explain(exc: BaseException, database_url: str) -> str | None:
         if "readonly" in text or "read-only" in text:
             return f"the database at {where} is read-only; make the file writable and try again."
         if "unable to open" in text:
-            return f"cannot open the database file at {where}; check the folder exists and is writable."
+            return f"cannot open the database file at {where}; is its folder there and writable?"
         return f"cannot use the database at {where}: {text.splitlines()[0]}"
     if isinstance(exc, (OSError, ConnectionError)):
         return f"cannot reach the database at {where}: {exc}"

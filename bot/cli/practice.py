@@ -65,7 +65,7 @@ class Terminal:
     async def line(self, prompt: str) -> str:
         """One line; EndOfInput on EOF or 'quit'."""
         self.console.print(prompt, end="", markup=True, highlight=False)
-        text = await asyncio.to_thread(sys.stdin.readline)
+        text: str = await asyncio.to_thread(sys.stdin.readline)
         if not text:
             raise EndOfInput
         text = text.rstrip("\n")
@@ -94,11 +94,15 @@ class Terminal:
         return "\n".join(lines)
 
 
-def _render_question(console: Console, number: int, total: int, q: AnyQuestion, topic_name: str) -> None:
+def _render_question(
+    console: Console, number: int, total: int, q: AnyQuestion, topic_name: str
+) -> None:
     title = f"Question {number}/{total} · {topic_name} · {q.difficulty} · {q.kind}"
     body = escape(q.prompt)
     if isinstance(q, McqQuestion):
-        body += "\n\n" + "\n".join(f"[bold]{chr(65 + i)}.[/] {escape(c.text)}" for i, c in enumerate(q.choices))
+        body += "\n\n" + "\n".join(
+            f"[bold]{chr(65 + i)}.[/] {escape(c.text)}" for i, c in enumerate(q.choices)
+        )
     console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
 
 
@@ -111,10 +115,16 @@ def _render_outcome(console: Console, outcome: AnswerOutcome) -> None:
             console.print(f"  [green]covered[/] {escape(point)}")
         for point in grade.missed:
             console.print(f"  [yellow]missed[/]  {escape(point)}")
-        console.print(Panel(escape(q.model_answer), title="Model answer", title_align="left", border_style="dim"))
+        console.print(
+            Panel(
+                escape(q.model_answer), title="Model answer", title_align="left", border_style="dim"
+            )
+        )
     elif not grade.correct:
         console.print(f"  Answer: [bold]{escape(grade.expected)}[/]")
-    console.print(Panel(escape(q.explanation), title="Why", title_align="left", border_style="green"))
+    console.print(
+        Panel(escape(q.explanation), title="Why", title_align="left", border_style="green")
+    )
 
 
 async def _ask(term: Terminal, q: AnyQuestion) -> str:
@@ -139,8 +149,10 @@ async def _session(container: Container, args: argparse.Namespace, console: Cons
         await ensure_user(session, user_id, name, learning.clock())
     term = Terminal(console)
     tally = Tally()
-    console.print(f"[bold]Gradient practice[/] for [cyan]{escape(name)}[/]: {args.count} questions. "
-                  "Type [bold]quit[/] to stop, [bold]skip[/] to pass.")
+    console.print(
+        f"[bold]Gradient practice[/] for [cyan]{escape(name)}[/]: {args.count} questions. "
+        "Type [bold]quit[/] to stop, [bold]skip[/] to pass."
+    )
     import random
 
     rng = random.Random(args.seed) if args.seed is not None else None
@@ -161,7 +173,12 @@ async def _session(container: Container, args: argparse.Namespace, console: Cons
                 try:
                     async with container.database.unit_of_work() as session:
                         outcome = await learning.submit_answer(
-                            session, user_id, q.id, response, source="practice", served_at=served.served_at
+                            session,
+                            user_id,
+                            q.id,
+                            response,
+                            source="practice",
+                            served_at=served.served_at,
                         )
                 except GradientError as exc:
                     console.print(f"[yellow]{escape(exc.user_message)}[/]")

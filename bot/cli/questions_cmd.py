@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 from bot.bank.bank import validate
 from bot.bank.catalog import load_topics
 from bot.bank.problems import BankError
-from bot.domain.questions import Difficulty, Kind, Question, QuestionFile
+from bot.domain.questions import BehavioralQuestion, Difficulty, Kind, Question, QuestionFile
 
 
 def validate_command(paths: list[Path], bank_dir: Path) -> int:
@@ -52,21 +52,26 @@ def stats_command(bank_dir: Path) -> int:
         row = f"{slug:<24}{len(group):>6}" + "".join(f"{by_kind[k.value]:>11}" for k in kinds)
         print(row + "".join(f"{by_level[d]:>8}" for d in levels))
     total = len(questions)
-    concept = [q for q in questions if q.kind != Kind.BEHAVIORAL]
+    concept = [q for q in questions if q.kind != Kind.BEHAVIORAL.value]
     levels_all = Counter(q.difficulty for q in concept)
     shares = ", ".join(
         f"{d.value} {100 * levels_all[d] / max(len(concept), 1):.0f}%" for d in levels
     )
     covered = sum(1 for slug in topics if any(q.topic == slug for q in concept))
     print("-" * len(header))
-    print(f"total {total} questions: {len(concept)} concept over {covered} topics, "
-          f"{total - len(concept)} behavioral")
+    print(
+        f"total {total} questions: {len(concept)} concept over {covered} topics, "
+        f"{total - len(concept)} behavioral"
+    )
     print(f"concept difficulty: {shares}")
-    competencies = Counter(getattr(q, "competency", None) for q in questions if q.kind == Kind.BEHAVIORAL)
+    competencies = Counter(
+        q.competency.value for q in questions if isinstance(q, BehavioralQuestion)
+    )
     if competencies:
-        print("behavioral by competency: " + ", ".join(f"{c}: {n}" for c, n in sorted(competencies.items())))
+        by_competency = ", ".join(f"{c}: {n}" for c, n in sorted(competencies.items()))
+        print(f"behavioral by competency: {by_competency}")
     if problems:
-        print(f"warning: {len(problems)} validation problem(s); run `python -m bot questions validate`")
+        print(f"warning: {len(problems)} problem(s); run `python -m bot questions validate`")
     return 0
 
 

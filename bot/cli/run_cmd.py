@@ -36,8 +36,11 @@ def run_command(settings: Settings) -> int:
     try:
         asyncio.run(_serve(settings))
     except discord.LoginFailure:
-        print("gradient: Discord rejected DISCORD_TOKEN; copy the bot token again "
-              "from the Developer Portal (README.md).", file=sys.stderr)
+        print(
+            "gradient: Discord rejected DISCORD_TOKEN; copy the bot token again "
+            "from the Developer Portal (README.md).",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 0

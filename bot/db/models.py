@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, SmallInteger, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    SmallInteger,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from bot.db.types import UTCDateTime, utcnow
@@ -162,7 +171,9 @@ class Score(SQLModel, table=True):
 
     __tablename__ = "scores"
     __table_args__ = (Index(None, "scope", "period", "period_start", "points"),)
-    scope: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    scope: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     period: str = Field(max_length=8, primary_key=True)
     period_start: date = Field(primary_key=True)
     user_id: int = Field(

@@ -1,4 +1,4 @@
-"""Keep the questions table in step with the bank: new ids added, edits versioned, gone ones retired."""
+"""Keep the questions table in step with the bank: add new, version edits, retire the gone."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from bot.db.models import QuestionRow
 from bot.domain.questions import AnyQuestion, content_hash
@@ -22,7 +23,9 @@ class SyncReport:
     retired: int
 
 
-async def sync_questions(session: AsyncSession, questions: Iterable[AnyQuestion], now: datetime) -> SyncReport:
+async def sync_questions(
+    session: AsyncSession, questions: Iterable[AnyQuestion], now: datetime
+) -> SyncReport:
     """Upsert every bank question by id; retire rows the bank no longer has (never delete)."""
     rows = {row.id: row for row in (await session.scalars(select(QuestionRow))).all()}
     added = changed = 0
@@ -32,13 +35,25 @@ async def sync_questions(session: AsyncSession, questions: Iterable[AnyQuestion]
         digest = content_hash(q)
         row = rows.get(q.id)
         if row is None:
-            session.add(QuestionRow(
-                id=q.id, topic=q.topic, kind=q.kind, difficulty=q.difficulty,
-                content_hash=digest, retired=q.retired, first_seen_at=now, updated_at=now,
-            ))
+            session.add(
+                QuestionRow(
+                    id=q.id,
+                    topic=q.topic,
+                    kind=q.kind,
+                    difficulty=q.difficulty,
+                    content_hash=digest,
+                    retired=q.retired,
+                    first_seen_at=now,
+                    updated_at=now,
+                )
+            )
             added += 1
         elif (row.content_hash, row.retired, row.topic, row.kind, row.difficulty) != (
-            digest, q.retired, q.topic, q.kind, q.difficulty,
+            digest,
+            q.retired,
+            q.topic,
+            q.kind,
+            q.difficulty,
         ):
             if row.content_hash != digest:
                 row.version += 1
@@ -49,7 +64,9 @@ async def sync_questions(session: AsyncSession, questions: Iterable[AnyQuestion]
     gone = [qid for qid, row in rows.items() if qid not in seen and not row.retired]
     if gone:
         await session.execute(
-            update(QuestionRow).where(QuestionRow.id.in_(gone)).values(retired=True, updated_at=now)  # type: ignore[attr-defined]
+            update(QuestionRow)
+            .where(col(QuestionRow.id).in_(gone))
+            .values(retired=True, updated_at=now)
         )
     await session.flush()
     return SyncReport(added, changed, len(gone))

@@ -10,6 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 def insert(session: AsyncSession, table: Any) -> Any:
     """A dialect-specific insert that supports on_conflict_do_update / do_nothing."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)

@@ -20,7 +20,8 @@ MIN_FUZZY_ANSWER = 4
 
 _NUMBER = re.compile(r"[-+−]?(?:\d[\d,_]*\.?\d*|\.\d+)(?:e[-+]?\d+)?", re.I)
 _STOPWORDS = frozenset(
-    "a an the of to in on for and or is are be by with as at it its that this from into".split()
+    {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "be", "by"}
+    | {"with", "as", "at", "it", "its", "that", "this", "from", "into"}
 )
 
 

@@ -8,7 +8,14 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ID_MAX = 32
@@ -19,7 +26,9 @@ Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=40)]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 # Choices that dodge the question instead of testing a misconception.
-_LAZY_CHOICE = re.compile(r"\b(all|none|both|neither) of (the|these) (above|options|answers)\b", re.I)
+_LAZY_CHOICE = re.compile(
+    r"\b(all|none|both|neither) of (the|these) (above|options|answers)\b", re.I
+)
 
 
 class Difficulty(StrEnum):

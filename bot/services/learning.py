@@ -6,8 +6,8 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from bot.bank.bank import Bank
 from bot.db.models import Attempt, TopicStat
@@ -15,7 +15,14 @@ from bot.db.types import utcnow
 from bot.db.upsert import insert
 from bot.domain.errors import InvalidAnswer, NoQuestionAvailable, UnknownQuestion
 from bot.domain.grading import Grade, grade_mcq, grade_open, grade_short, parse_choice
-from bot.domain.questions import AnyQuestion, Difficulty, Kind, McqQuestion, OpenQuestion, ShortQuestion
+from bot.domain.questions import (
+    AnyQuestion,
+    Difficulty,
+    Kind,
+    McqQuestion,
+    OpenQuestion,
+    ShortQuestion,
+)
 from bot.services.results import AnswerOutcome, ServedQuestion
 
 Clock = Callable[[], datetime]
@@ -48,7 +55,7 @@ class LearningService:
         rows = await session.scalars(
             select(Attempt.question_id)
             .where(Attempt.user_id == user_id)
-            .order_by(Attempt.answered_at.desc())  # type: ignore[attr-defined]
+            .order_by(col(Attempt.answered_at).desc())
             .limit(RECENT_WINDOW)
         )
         return list(rows)
@@ -66,7 +73,8 @@ class LearningService:
     ) -> ServedQuestion:
         """A question the user has not seen recently, within the filters."""
         pool = [
-            q for q in self.bank.active(topic, difficulty, kind)
+            q
+            for q in self.bank.active(topic, difficulty, kind)
             if kinds is None or Kind(q.kind) in kinds
         ]
         if not pool:
@@ -96,9 +104,17 @@ class LearningService:
         now = self.clock()
         elapsed = int((now - served_at).total_seconds() * 1000) if served_at else None
         attempt = Attempt(
-            user_id=user_id, guild_id=guild_id, question_id=question.id, source=source,
-            answer=response[:4000], correct=grade.correct, credit=grade.credit, points=0,
-            served_at=served_at, answered_at=now, response_ms=elapsed,
+            user_id=user_id,
+            guild_id=guild_id,
+            question_id=question.id,
+            source=source,
+            answer=response[:4000],
+            correct=grade.correct,
+            credit=grade.credit,
+            points=0,
+            served_at=served_at,
+            answered_at=now,
+            response_ms=elapsed,
         )
         session.add(attempt)
         await self._count(session, user_id, question.topic, grade, now)
@@ -110,8 +126,12 @@ class LearningService:
         self, session: AsyncSession, user_id: int, topic: str, grade: Grade, now: datetime
     ) -> None:
         values = {
-            "user_id": user_id, "topic": topic, "attempts": 1, "correct": int(grade.correct),
-            "credit_sum": grade.credit, "last_answered_at": now,
+            "user_id": user_id,
+            "topic": topic,
+            "attempts": 1,
+            "correct": int(grade.correct),
+            "credit_sum": grade.credit,
+            "last_answered_at": now,
         }
         stmt = insert(session, TopicStat).values(**values)
         table = TopicStat.__table__.c  # type: ignore[attr-defined]
