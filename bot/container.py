@@ -13,7 +13,9 @@ from bot.db import migrate
 from bot.db.engine import Database
 from bot.db.questions import sync_questions
 from bot.db.types import utcnow
+from bot.services.leaderboard import LeaderboardService
 from bot.services.learning import LearningService
+from bot.services.progress import ProgressService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ class Container:
     database: Database
     bank: Bank
     learning: LearningService
+    progress: ProgressService
+    leaderboards: LeaderboardService
 
     async def close(self) -> None:
         """Release the database pool."""
@@ -76,4 +80,6 @@ async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> 
         report.changed,
         report.retired,
     )
-    return Container(settings, database, bank, LearningService(bank))
+    return Container(
+        settings, database, bank, LearningService(bank), ProgressService(bank), LeaderboardService()
+    )

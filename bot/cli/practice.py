@@ -6,24 +6,34 @@ import argparse
 import asyncio
 import getpass
 import hashlib
+import random
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.markup import escape
-from rich.panel import Panel
 
+from bot.cli import practice_view as view
 from bot.cli.errors import explain
 from bot.container import Container, build_container
 from bot.db.users import ensure_user
 from bot.domain.errors import GradientError
-from bot.domain.questions import AnyQuestion, Difficulty, Kind, McqQuestion, OpenQuestion
+from bot.domain.questions import (
+    AnyQuestion,
+    BehavioralQuestion,
+    Difficulty,
+    Kind,
+    McqQuestion,
+    OpenQuestion,
+)
+from bot.domain.review import Recall
 from bot.services.results import AnswerOutcome
 from bot.settings import Settings
 
 QUIT, SKIP = "quit", "skip"
-TERMINAL_KINDS = frozenset({Kind.MCQ, Kind.SHORT, Kind.OPEN})
+CONCEPT_KINDS = frozenset({Kind.MCQ, Kind.SHORT, Kind.OPEN})
+BEHAVIORAL_TOPIC = "behavioral"
 
 
 def terminal_user_id(name: str) -> int:
@@ -43,6 +53,7 @@ class Tally:
     answered: int = 0
     correct: int = 0
     credit: float = 0.0
+    points: int = 0
     skipped: int = 0
     topics: Counter[str] = field(default_factory=Counter)
     topic_correct: Counter[str] = field(default_factory=Counter)
@@ -52,6 +63,7 @@ class Tally:
         self.answered += 1
         self.correct += outcome.grade.correct
         self.credit += outcome.grade.credit
+        self.points += outcome.points
         self.topics[outcome.question.topic] += 1
         self.topic_correct[outcome.question.topic] += outcome.grade.correct
 
@@ -64,7 +76,7 @@ class Terminal:
 
     async def line(self, prompt: str) -> str:
         """One line; EndOfInput on EOF or 'quit'."""
-        self.console.print(prompt, end="", markup=True, highlight=False)
+        self.console.print(prompt, end="", highlight=False)
         text: str = await asyncio.to_thread(sys.stdin.readline)
         if not text:
             raise EndOfInput
@@ -73,8 +85,15 @@ class Terminal:
             raise EndOfInput
         return text
 
+    async def answer(self, prompt: str) -> str:
+        """One non-empty line: an empty one is asked again rather than graded."""
+        while True:
+            text = await self.line(prompt)
+            if text.strip():
+                return text
+
     async def block(self, prompt: str) -> str:
-        """Several lines, ended by an empty line."""
+        """Several lines, ended by an empty line; 'skip' alone on the first line skips."""
         self.console.print(prompt, highlight=False)
         lines: list[str] = []
         while True:
@@ -94,110 +113,118 @@ class Terminal:
         return "\n".join(lines)
 
 
-def _render_question(
-    console: Console, number: int, total: int, q: AnyQuestion, topic_name: str
-) -> None:
-    title = f"Question {number}/{total} · {topic_name} · {q.difficulty} · {q.kind}"
-    body = escape(q.prompt)
-    if isinstance(q, McqQuestion):
-        body += "\n\n" + "\n".join(
-            f"[bold]{chr(65 + i)}.[/] {escape(c.text)}" for i, c in enumerate(q.choices)
-        )
-    console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
-
-
-def _render_outcome(console: Console, outcome: AnswerOutcome) -> None:
-    grade, q = outcome.grade, outcome.question
-    mark = "[bold green]✓[/]" if grade.correct else "[bold red]✗[/]"
-    console.print(f"{mark} {escape(grade.feedback)}  [dim](credit {grade.credit:.0%})[/]")
-    if isinstance(q, OpenQuestion):
-        for point in grade.matched:
-            console.print(f"  [green]covered[/] {escape(point)}")
-        for point in grade.missed:
-            console.print(f"  [yellow]missed[/]  {escape(point)}")
-        console.print(
-            Panel(
-                escape(q.model_answer), title="Model answer", title_align="left", border_style="dim"
-            )
-        )
-    elif not grade.correct:
-        console.print(f"  Answer: [bold]{escape(grade.expected)}[/]")
-    console.print(
-        Panel(escape(q.explanation), title="Why", title_align="left", border_style="green")
-    )
-
-
 async def _ask(term: Terminal, q: AnyQuestion) -> str:
     if isinstance(q, McqQuestion):
-        letters = "".join(chr(65 + i) for i in range(len(q.choices)))
-        return await term.line(f"Your answer ({'/'.join(letters)}, skip, quit): ")
+        letters = "/".join(chr(65 + i) for i in range(len(q.choices)))
+        return await term.answer(f"Your answer ({letters}, skip, quit): ")
+    if isinstance(q, BehavioralQuestion):
+        return await term.block(
+            "Tell your story, STAR style (end with an empty line; 'skip' or 'quit'):"
+        )
     if isinstance(q, OpenQuestion):
         return await term.block("Explain it (end with an empty line; 'skip' or 'quit' alone):")
-    return await term.line("Your answer (or skip, quit): ")
+    return await term.answer("Your answer (or skip, quit): ")
+
+
+async def _self_rate(
+    term: Terminal, container: Container, user_id: int, outcome: AnswerOutcome
+) -> None:
+    """Open and behavioral answers: the learner's own rating drives spaced repetition."""
+    while True:
+        text = await term.line(
+            "How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy (Enter to skip): "
+        )
+        if not text.strip():
+            return
+        if text.strip() in {"1", "2", "3", "4"}:
+            break
+        term.console.print("[yellow]Type 1, 2, 3 or 4, or press Enter.[/]")
+    async with container.database.unit_of_work() as session:
+        due = await container.learning.rate_recall(
+            session, user_id, outcome.attempt_id, Recall(int(text))
+        )
+    term.console.print(f"[dim]Noted. It comes back for review around {due:%Y-%m-%d %H:%M} UTC.[/]")
+
+
+@dataclass
+class _Run:
+    container: Container
+    console: Console
+    term: Terminal
+    user_id: int
+    args: argparse.Namespace
+    rng: random.Random | None
+    tally: Tally = field(default_factory=Tally)
+
+    async def one(self, number: int) -> None:
+        learning, args = self.container.learning, self.args
+        kinds = frozenset({Kind.BEHAVIORAL}) if args.topic == BEHAVIORAL_TOPIC else CONCEPT_KINDS
+        difficulty = Difficulty(args.difficulty) if args.difficulty else None
+        async with self.container.database.unit_of_work() as session:
+            served = await learning.next_question(
+                session, self.user_id, args.topic, difficulty, kinds=kinds, rng=self.rng
+            )
+        q = served.question
+        topic = self.container.bank.topics[q.topic].name
+        view.question(self.console, number, args.count, q, topic, served.reason)
+        while True:
+            response = await _ask(self.term, q)
+            if response.strip().casefold() == SKIP:
+                self.tally.skipped += 1
+                self.console.print(f"[dim]Skipped. Answer: {escape(view.answer_text(q))}[/]")
+                return
+            try:
+                async with self.container.database.unit_of_work() as session:
+                    outcome = await learning.submit_answer(
+                        session,
+                        self.user_id,
+                        q.id,
+                        response,
+                        source="practice",
+                        served_at=served.served_at,
+                    )
+            except GradientError as exc:
+                self.console.print(f"[yellow]{escape(exc.user_message)}[/]")
+                continue
+            self.tally.add(outcome)
+            view.outcome(self.console, outcome)
+            if isinstance(q, (OpenQuestion, BehavioralQuestion)):
+                await _self_rate(self.term, self.container, self.user_id, outcome)
+            return
+
+
+async def _status(container: Container, user_id: int, console: Console) -> None:
+    async with container.database.unit_of_work() as session:
+        weak = await container.progress.weak_topics(session, user_id)
+        due = await container.progress.due_reviews(session, user_id)
+    view.weak_and_due(console, weak, due, container.progress.clock())
 
 
 async def _session(container: Container, args: argparse.Namespace, console: Console) -> int:
     name = args.user or getpass.getuser() or "learner"
-    user_id = terminal_user_id(name)
-    learning = container.learning
-    difficulty = Difficulty(args.difficulty) if args.difficulty else None
     if args.topic and args.topic not in container.bank.topics:
         known = ", ".join(container.bank.topics)
         console.print(f"[red]Unknown topic {escape(args.topic)!r}.[/] Known topics: {known}")
         return 2
+    user_id = terminal_user_id(name)
     async with container.database.unit_of_work() as session:
-        await ensure_user(session, user_id, name, learning.clock())
-    term = Terminal(console)
-    tally = Tally()
+        await ensure_user(session, user_id, name, container.learning.clock())
     console.print(
         f"[bold]Gradient practice[/] for [cyan]{escape(name)}[/]: {args.count} questions. "
         "Type [bold]quit[/] to stop, [bold]skip[/] to pass."
     )
-    import random
-
+    await _status(container, user_id, console)
     rng = random.Random(args.seed) if args.seed is not None else None
+    run = _Run(container, console, Terminal(console), user_id, args, rng)
     try:
         for number in range(1, args.count + 1):
-            async with container.database.unit_of_work() as session:
-                served = await learning.next_question(
-                    session, user_id, args.topic, difficulty, kinds=TERMINAL_KINDS, rng=rng
-                )
-            q = served.question
-            _render_question(console, number, args.count, q, container.bank.topics[q.topic].name)
-            while True:
-                response = await _ask(term, q)
-                if response.strip().casefold() == SKIP:
-                    tally.skipped += 1
-                    console.print(f"[dim]Skipped. Answer: {escape(_answer_text(q))}[/]")
-                    break
-                try:
-                    async with container.database.unit_of_work() as session:
-                        outcome = await learning.submit_answer(
-                            session,
-                            user_id,
-                            q.id,
-                            response,
-                            source="practice",
-                            served_at=served.served_at,
-                        )
-                except GradientError as exc:
-                    console.print(f"[yellow]{escape(exc.user_message)}[/]")
-                    continue
-                tally.add(outcome)
-                _render_outcome(console, outcome)
-                break
+            await run.one(number)
     except EndOfInput:
         console.print()
-    _summary(console, tally, container)
+    _summary(console, run.tally, container)
+    if run.tally.answered:
+        await _status(container, user_id, console)
     return 0
-
-
-def _answer_text(q: AnyQuestion) -> str:
-    if isinstance(q, McqQuestion):
-        return f"{chr(65 + q.correct_index)}. {q.choices[q.correct_index].text}"
-    if isinstance(q, OpenQuestion):
-        return q.model_answer
-    return str(getattr(q, "answers", ("",))[0])
 
 
 def _summary(console: Console, tally: Tally, container: Container) -> None:
@@ -206,11 +233,13 @@ def _summary(console: Console, tally: Tally, container: Container) -> None:
         return
     console.print(
         f"[bold]Session summary:[/] {tally.correct}/{tally.answered} correct, "
-        f"average credit {tally.credit / tally.answered:.0%}, {tally.skipped} skipped."
+        f"average credit {tally.credit / tally.answered:.0%}, {tally.points} points, "
+        f"{tally.skipped} skipped."
     )
     for topic, count in tally.topics.most_common():
-        name = container.bank.topics[topic].name
-        console.print(f"  {name}: {tally.topic_correct[topic]}/{count}")
+        console.print(
+            f"  {container.bank.topics[topic].name}: {tally.topic_correct[topic]}/{count}"
+        )
 
 
 async def _main(args: argparse.Namespace, settings: Settings, console: Console) -> int:

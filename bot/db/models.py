@@ -106,6 +106,7 @@ class Attempt(SQLModel, table=True):
         Index(None, "user_id", "answered_at"),
         Index(None, "guild_id", "answered_at"),
         Index(None, "question_id"),
+        Index(None, "user_id", "question_id", "answered_at"),
         # One answer per member per daily challenge; NULLs (non-daily) never clash.
         UniqueConstraint("daily_challenge_id", "user_id"),
     )
@@ -164,6 +165,10 @@ class ReviewCard(SQLModel, table=True):
     last_review: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reps: int = Field(default=0)
     lapses: int = Field(default=0)
+    # The attempt that last reviewed this card, and the card as it was before: a self-rating
+    # replaces the automatic rating by replaying that review.
+    last_attempt_id: int | None = Field(default=None, sa_type=BigInteger)
+    prev_state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Score(SQLModel, table=True):

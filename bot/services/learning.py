@@ -1,64 +1,75 @@
-"""The learning use cases: serve a question, take an answer."""
+"""The learning use cases: choose the next question, take an answer, take a self-rating."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.bank.bank import Bank
-from bot.db.models import Attempt, TopicStat
+from bot.db import progress
+from bot.db.models import GLOBAL_SCOPE, Attempt, ReviewCard
 from bot.db.types import utcnow
-from bot.db.upsert import insert
-from bot.domain.errors import InvalidAnswer, NoQuestionAvailable, UnknownQuestion
+from bot.domain import mastery, review, scoring, selection, streaks
+from bot.domain.errors import GradientError, InvalidAnswer, NoQuestionAvailable, UnknownQuestion
 from bot.domain.grading import Grade, grade_mcq, grade_open, grade_short, parse_choice
+from bot.domain.periods import Period, period_start
 from bot.domain.questions import (
     AnyQuestion,
+    BehavioralQuestion,
     Difficulty,
     Kind,
     McqQuestion,
     OpenQuestion,
     ShortQuestion,
 )
+from bot.domain.star import StarReport, grade_behavioral
 from bot.services.results import AnswerOutcome, ServedQuestion
 
 Clock = Callable[[], datetime]
-RECENT_WINDOW = 20
+SOURCES = frozenset({"quiz", "daily", "review", "practice", "mock", "behavioral"})
 
 
-def grade_response(question: AnyQuestion, response: str) -> Grade:
+class CannotRate(GradientError):
+    """The attempt is not the latest review of its card, or is not the caller's."""
+
+    user_message = "That rating can't be applied any more: you've answered this question since."
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A grade, plus the STAR report for behavioral answers."""
+
+    grade: Grade
+    star: StarReport | None = None
+
+
+def grade_response(question: AnyQuestion, response: str) -> Graded:
     """Grade a response of whatever kind the question is."""
     if isinstance(question, McqQuestion):
         choice = parse_choice(response, len(question.choices))
         if choice is None:
             letters = "".join(chr(65 + i) for i in range(len(question.choices)))
             raise InvalidAnswer(f"Pick one of {', '.join(letters)}.")
-        return grade_mcq(question, choice)
+        return Graded(grade_mcq(question, choice))
     if isinstance(question, ShortQuestion):
-        return grade_short(question, response)
+        return Graded(grade_short(question, response))
     if isinstance(question, OpenQuestion):
-        return grade_open(question, response)
-    raise InvalidAnswer("Behavioral answers are graded by the STAR coach.")
+        return Graded(grade_open(question, response))
+    assert isinstance(question, BehavioralQuestion)
+    grade, report = grade_behavioral(question, response)
+    return Graded(grade, report)
 
 
 class LearningService:
-    """Serves questions and records answers; never commits."""
+    """Serves questions and records answers; the caller's unit of work commits."""
 
     def __init__(self, bank: Bank, clock: Clock = utcnow) -> None:
         self.bank = bank
         self.clock = clock
-
-    async def _recent_ids(self, session: AsyncSession, user_id: int) -> list[str]:
-        rows = await session.scalars(
-            select(Attempt.question_id)
-            .where(Attempt.user_id == user_id)
-            .order_by(col(Attempt.answered_at).desc())
-            .limit(RECENT_WINDOW)
-        )
-        return list(rows)
 
     async def next_question(
         self,
@@ -71,7 +82,7 @@ class LearningService:
         kinds: frozenset[Kind] | None = None,
         rng: random.Random | None = None,
     ) -> ServedQuestion:
-        """A question the user has not seen recently, within the filters."""
+        """Due reviews first, then the weakest topic at the learner's level, then new questions."""
         pool = [
             q
             for q in self.bank.active(topic, difficulty, kind)
@@ -79,11 +90,22 @@ class LearningService:
         ]
         if not pool:
             raise NoQuestionAvailable()
-        recent = await self._recent_ids(session, user_id)
-        last = recent[0] if recent else None
-        fresh = [q for q in pool if q.id not in recent] or [q for q in pool if q.id != last]
-        chosen = (rng or random.Random()).choice(fresh or pool)
-        return ServedQuestion(chosen, "unseen", self.clock())
+        now = self.clock()
+        pool_ids = {q.id for q in pool}
+        due = await progress.due_cards(session, user_id, now, limit=200)
+        rows = await progress.topic_rows(session, user_id)
+        learner = selection.LearnerView(
+            skills={
+                t: mastery.decay(progress.skill_of(r), r.last_answered_at, now)
+                for t, r in rows.items()
+            },
+            due=[c.question_id for c in due if c.question_id in pool_ids],
+            recent=await progress.recent_question_ids(session, user_id, selection.RECENT_WINDOW),
+            seen=await progress.seen_question_ids(session, user_id),
+        )
+        pick = selection.choose(pool, learner, rng or random.Random())
+        assert pick is not None
+        return ServedQuestion(pick.question, pick.reason, now)
 
     async def submit_answer(
         self,
@@ -95,53 +117,141 @@ class LearningService:
         source: str = "quiz",
         guild_id: int | None = None,
         served_at: datetime | None = None,
+        daily_challenge_id: int | None = None,
     ) -> AnswerOutcome:
-        """Grade and record one answer, updating the user's per-topic counts."""
+        """Grade and record one answer; update points, mastery, review card and streak together."""
         question = self.bank.get(question_id)
         if question is None:
             raise UnknownQuestion()
-        grade = grade_response(question, response)
-        now = self.clock()
-        elapsed = int((now - served_at).total_seconds() * 1000) if served_at else None
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}")
+        graded = grade_response(question, response)
+        grade, now = graded.grade, self.clock()
+        card_row = await progress.get_card(session, user_id, question.id)
+        points = scoring.score(
+            Difficulty(question.difficulty),
+            grade.credit,
+            daily=source == "daily",
+            last_answered_at=card_row.last_review if card_row else None,
+            now=now,
+        )
         attempt = Attempt(
             user_id=user_id,
             guild_id=guild_id,
             question_id=question.id,
             source=source,
+            daily_challenge_id=daily_challenge_id,
             answer=response[:4000],
             correct=grade.correct,
             credit=grade.credit,
             points=0,
             served_at=served_at,
             answered_at=now,
-            response_ms=elapsed,
+            response_ms=int((now - served_at).total_seconds() * 1000) if served_at else None,
         )
         session.add(attempt)
-        await self._count(session, user_id, question.topic, grade, now)
-        await session.flush()
+        await session.flush()  # the attempt id, and the unique daily answer, are settled here
         assert attempt.id is not None
-        return AnswerOutcome(attempt.id, question, grade, 0)
-
-    async def _count(
-        self, session: AsyncSession, user_id: int, topic: str, grade: Grade, now: datetime
-    ) -> None:
-        values = {
-            "user_id": user_id,
-            "topic": topic,
-            "attempts": 1,
-            "correct": int(grade.correct),
-            "credit_sum": grade.credit,
-            "last_answered_at": now,
-        }
-        stmt = insert(session, TopicStat).values(**values)
-        table = TopicStat.__table__.c  # type: ignore[attr-defined]
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["user_id", "topic"],
-            set_={
-                "attempts": table.attempts + 1,
-                "correct": table.correct + int(grade.correct),
-                "credit_sum": table.credit_sum + grade.credit,
-                "last_answered_at": now,
-            },
+        attempt.points = await self._award(
+            session, user_id, guild_id, points.total, grade.correct, now
         )
-        await session.execute(stmt)
+        await self._learn(session, user_id, question, grade, now)
+        await self._review(session, user_id, question.id, card_row, grade, attempt.id, now)
+        if source == "daily" and guild_id is not None:
+            zone = await progress.guild_timezone(session, guild_id)
+            state = await progress.get_streak(session, user_id, guild_id)
+            await progress.save_streak(
+                session, user_id, guild_id, streaks.advance(state, streaks.local_day(now, zone))
+            )
+        return AnswerOutcome(attempt.id, question, grade, attempt.points, points, graded.star)
+
+    async def _award(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        guild_id: int | None,
+        wanted: int,
+        correct: bool,
+        now: datetime,
+    ) -> int:
+        # The day row is updated first and read back atomically, so the cap holds under races.
+        day = period_start(Period.DAY, now)
+        today = await progress.add_score(
+            session, GLOBAL_SCOPE, Period.DAY, day, user_id, wanted, correct
+        )
+        granted = scoring.capped(wanted, today)
+        if granted < wanted:
+            await progress.take_back_points(
+                session, GLOBAL_SCOPE, Period.DAY, day, user_id, wanted - granted
+            )
+        scopes = [GLOBAL_SCOPE] + ([guild_id] if guild_id is not None else [])
+        for scope in scopes:
+            for period in (Period.WEEK, Period.MONTH, Period.ALL):
+                await progress.add_score(
+                    session, scope, period, period_start(period, now), user_id, granted, correct
+                )
+        return granted
+
+    async def _learn(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        question: AnyQuestion,
+        grade: Grade,
+        now: datetime,
+    ) -> None:
+        rows = await progress.topic_rows(session, user_id)
+        row = rows.get(question.topic)
+        before = (
+            mastery.decay(progress.skill_of(row), row.last_answered_at, now)
+            if row
+            else mastery.Skill()
+        )
+        after = mastery.update(before, Difficulty(question.difficulty), grade.credit)
+        await progress.save_skill(
+            session, user_id, question.topic, after, grade.correct, grade.credit, now
+        )
+
+    async def _review(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        question_id: str,
+        row: ReviewCard | None,
+        grade: Grade,
+        attempt_id: int,
+        now: datetime,
+    ) -> None:
+        before = progress.card_state(row) if row else review.new_card(user_id, question_id, now)
+        after = review.review(before, review.recall_from_credit(grade.credit), now)
+        if row is None:
+            row = ReviewCard(
+                user_id=user_id,
+                question_id=question_id,
+                card_id=after.card_id,
+                state=after.state,
+                due=after.due,
+            )
+            session.add(row)
+        progress.apply_card(row, after)
+        row.reps += 1
+        # A lapse is forgetting a card that had graduated to review.
+        row.lapses += int(not grade.correct and before.state == review.REVIEW_STATE)
+        row.last_attempt_id = attempt_id
+        row.prev_state = before.as_dict()
+
+    async def rate_recall(
+        self, session: AsyncSession, user_id: int, attempt_id: int, recall: review.Recall
+    ) -> datetime:
+        """Replace the automatic rating of the latest review with the user's own; returns due."""
+        attempt = await session.get(Attempt, attempt_id)
+        if attempt is None or attempt.user_id != user_id:
+            raise CannotRate("That answer isn't yours to rate.")
+        row = await progress.get_card(session, user_id, attempt.question_id)
+        if row is None or row.last_attempt_id != attempt_id or row.prev_state is None:
+            raise CannotRate()
+        before = review.CardState.from_dict(row.prev_state)
+        after = review.review(before, recall, attempt.answered_at)
+        progress.apply_card(row, after)
+        attempt.self_rating = int(recall)
+        return after.due

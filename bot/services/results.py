@@ -7,6 +7,8 @@ from datetime import datetime
 
 from bot.domain.grading import Grade
 from bot.domain.questions import AnyQuestion
+from bot.domain.scoring import Points
+from bot.domain.star import StarReport
 
 
 @dataclass(frozen=True)
@@ -25,4 +27,11 @@ class AnswerOutcome:
     attempt_id: int
     question: AnyQuestion
     grade: Grade
-    points: int
+    points: int  # granted, after the cooldown and the daily cap
+    breakdown: Points
+    star: StarReport | None = None
+
+    @property
+    def capped(self) -> bool:
+        """Whether the daily cap took some of the points."""
+        return self.points < self.breakdown.total

@@ -1,0 +1,82 @@
+"""Adaptive choice of the next question: due reviews, weak topics at the right level, new ones."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.domain.mastery import Skill, preferred_difficulty
+from bot.domain.questions import AnyQuestion
+
+RECENT_WINDOW = 20
+# Share of picks aimed at the weakest topic; the rest explore other topics so estimates stay honest.
+WEAK_FOCUS = 0.6
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The chosen question and the reason, shown to the learner."""
+
+    question: AnyQuestion
+    reason: str
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    """What selection knows about the learner."""
+
+    skills: Mapping[str, Skill]
+    due: Sequence[str]  # question ids due for review, most overdue first
+    recent: Sequence[str]  # question ids answered, most recent first
+    seen: frozenset[str]
+
+
+def _not_recent(pool: Sequence[AnyQuestion], recent: Sequence[str]) -> list[AnyQuestion]:
+    window = set(recent[:RECENT_WINDOW])
+    fresh = [q for q in pool if q.id not in window]
+    if fresh:
+        return fresh
+    # The pool is smaller than the window: anything but the very last question will do.
+    last = recent[0] if recent else None
+    return [q for q in pool if q.id != last] or list(pool)
+
+
+def _weakest_topic(topics: Sequence[str], skills: Mapping[str, Skill]) -> str:
+    # Lower mean first; ties (e.g. no evidence yet) by name so the choice is deterministic.
+    return min(topics, key=lambda t: (skills.get(t, Skill()).mean, t))
+
+
+def _at_level(
+    candidates: Sequence[AnyQuestion], skill: Skill, seen: frozenset[str]
+) -> list[AnyQuestion]:
+    wanted = preferred_difficulty(skill)
+    unseen = [q for q in candidates if q.id not in seen] or list(candidates)
+    level = [q for q in unseen if q.difficulty == wanted]
+    return level or unseen
+
+
+def choose(pool: Sequence[AnyQuestion], learner: LearnerView, rng: random.Random) -> Pick | None:
+    """Pick the next question from `pool` (already filtered by topic, difficulty and kind)."""
+    if not pool:
+        return None
+    candidates = _not_recent(pool, learner.recent)
+    by_id = {q.id: q for q in candidates}
+    for qid in learner.due:
+        if qid in by_id:
+            return Pick(by_id[qid], "review")
+    topics = sorted({q.topic for q in candidates})
+    evidence = [t for t in topics if learner.skills.get(t, Skill()).attempts > 0]
+    if len(topics) > 1 and evidence and rng.random() < WEAK_FOCUS:
+        topic = _weakest_topic(evidence, learner.skills)
+        reason = "weak topic"
+    else:
+        unseen_topics = [
+            t for t in topics if any(q.id not in learner.seen for q in candidates if q.topic == t)
+        ]
+        topic = rng.choice(unseen_topics or topics)
+        reason = "new"
+    in_topic = [q for q in candidates if q.topic == topic]
+    options = _at_level(in_topic, learner.skills.get(topic, Skill()), learner.seen)
+    options.sort(key=lambda q: q.id)  # stable order so a seeded rng gives the same pick
+    return Pick(rng.choice(options), reason)

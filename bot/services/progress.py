@@ -1,0 +1,150 @@
+"""Read-side use cases: a learner's profile, weak topics and due reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from bot.bank.bank import Bank
+from bot.db import progress
+from bot.db.models import GLOBAL_SCOPE, Score, TopicStat
+from bot.db.types import utcnow
+from bot.domain import mastery, streaks
+from bot.domain.periods import Period, period_start
+
+
+@dataclass(frozen=True)
+class TopicMastery:
+    """One topic's estimate, ready to show."""
+
+    topic: str
+    name: str
+    attempts: int
+    accuracy: float
+    level: float
+    confidence: float
+    confidence_label: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Totals, streaks and per-topic mastery."""
+
+    user_id: int
+    answers: int
+    correct: int
+    points: int
+    current_streak: int
+    best_streak: int
+    due_reviews: int
+    topics: tuple[TopicMastery, ...]
+
+    @property
+    def accuracy(self) -> float:
+        """Share of answers graded correct."""
+        return self.correct / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True)
+class WeakTopics:
+    """The weakest topics, and how many topics still lack evidence."""
+
+    weakest: tuple[TopicMastery, ...]
+    thin: tuple[str, ...]  # topics answered, but not enough to judge
+
+
+@dataclass(frozen=True)
+class DueReviews:
+    """Reviews due now, and when the next one falls due otherwise."""
+
+    question_ids: tuple[str, ...]
+    total_due: int
+    next_due: datetime | None
+
+
+class ProgressService:
+    """Reads progress; never writes."""
+
+    def __init__(self, bank: Bank, clock: Callable[[], datetime] = utcnow) -> None:
+        self.bank = bank
+        self.clock = clock
+
+    def _mastery(self, topic: str, row: TopicStat, now: datetime) -> TopicMastery:
+        skill = mastery.decay(progress.skill_of(row), row.last_answered_at, now)
+        info = self.bank.topics.get(topic)
+        return TopicMastery(
+            topic=topic,
+            name=info.name if info else topic,
+            attempts=row.attempts,
+            accuracy=row.correct / row.attempts if row.attempts else 0.0,
+            level=skill.level,
+            confidence=skill.confidence,
+            confidence_label=mastery.confidence_label(skill),
+        )
+
+    async def profile(
+        self, session: AsyncSession, user_id: int, guild_id: int | None = None
+    ) -> Profile:
+        """Totals, accuracy, streaks (this guild's, or the best anywhere) and per-topic mastery."""
+        now = self.clock()
+        rows = await progress.topic_rows(session, user_id)
+        order = {slug: i for i, slug in enumerate(self.bank.topics)}
+        topics = sorted(rows, key=lambda t: (order.get(t, len(order)), t))
+        points = (
+            await session.execute(
+                select(Score.points).where(
+                    Score.scope == GLOBAL_SCOPE,
+                    Score.period == Period.ALL,
+                    Score.period_start == period_start(Period.ALL, now),
+                    Score.user_id == user_id,
+                )
+            )
+        ).scalar_one_or_none() or 0
+        current = best = 0
+        for row in await progress.all_streaks(session, user_id):
+            if guild_id is not None and row.guild_id != guild_id:
+                continue
+            zone = await progress.guild_timezone(session, row.guild_id)
+            state = streaks.shown(
+                streaks.StreakState(row.current, row.best, row.last_day),
+                streaks.local_day(now, zone),
+            )
+            current, best = max(current, state.current), max(best, state.best)
+        return Profile(
+            user_id=user_id,
+            answers=sum(r.attempts for r in rows.values()),
+            correct=sum(r.correct for r in rows.values()),
+            points=int(points),
+            current_streak=current,
+            best_streak=best,
+            due_reviews=await progress.due_count(session, user_id, now),
+            topics=tuple(self._mastery(t, rows[t], now) for t in topics),
+        )
+
+    async def weak_topics(self, session: AsyncSession, user_id: int, limit: int = 3) -> WeakTopics:
+        """The lowest estimates among topics with enough answers."""
+        now = self.clock()
+        rows = await progress.topic_rows(session, user_id)
+        skills = {
+            t: mastery.decay(progress.skill_of(r), r.last_answered_at, now) for t, r in rows.items()
+        }
+        weakest = mastery.weakest(skills, limit)
+        thin = tuple(sorted(t for t, s in skills.items() if not s.enough_evidence))
+        return WeakTopics(tuple(self._mastery(t, rows[t], now) for t, _ in weakest), thin)
+
+    async def due_reviews(self, session: AsyncSession, user_id: int, limit: int = 10) -> DueReviews:
+        """Question ids due for review (still in the bank), most overdue first."""
+        now = self.clock()
+        cards = await progress.due_cards(session, user_id, now, limit=limit * 3)
+        ids = [
+            c.question_id for c in cards if (q := self.bank.get(c.question_id)) and not q.retired
+        ]
+        return DueReviews(
+            tuple(ids[:limit]),
+            await progress.due_count(session, user_id, now),
+            await progress.next_due(session, user_id),
+        )
