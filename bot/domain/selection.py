@@ -60,11 +60,14 @@ def choose(pool: Sequence[AnyQuestion], learner: LearnerView, rng: random.Random
     """Pick the next question from `pool` (already filtered by topic, difficulty and kind)."""
     if not pool:
         return None
-    candidates = _not_recent(pool, learner.recent)
-    by_id = {q.id: q for q in candidates}
+    # A due review is a scheduled repeat, so the recent window does not hold it back;
+    # only the question just answered is never asked again straight away.
+    last = learner.recent[0] if learner.recent else None
+    by_id = {q.id: q for q in pool if q.id != last}
     for qid in learner.due:
         if qid in by_id:
             return Pick(by_id[qid], "review")
+    candidates = _not_recent(pool, learner.recent)
     topics = sorted({q.topic for q in candidates})
     evidence = [t for t in topics if learner.skills.get(t, Skill()).attempts > 0]
     if len(topics) > 1 and evidence and rng.random() < WEAK_FOCUS:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank.bank import Bank
@@ -14,7 +15,13 @@ from bot.db import progress
 from bot.db.models import GLOBAL_SCOPE, Attempt, ReviewCard
 from bot.db.types import utcnow
 from bot.domain import mastery, review, scoring, selection, streaks
-from bot.domain.errors import GradientError, InvalidAnswer, NoQuestionAvailable, UnknownQuestion
+from bot.domain.errors import (
+    AlreadyAnswered,
+    GradientError,
+    InvalidAnswer,
+    NoQuestionAvailable,
+    UnknownQuestion,
+)
 from bot.domain.grading import Grade, grade_mcq, grade_open, grade_short, parse_choice
 from bot.domain.periods import Period, period_start
 from bot.domain.questions import (
@@ -150,7 +157,12 @@ class LearningService:
             response_ms=int((now - served_at).total_seconds() * 1000) if served_at else None,
         )
         session.add(attempt)
-        await session.flush()  # the attempt id, and the unique daily answer, are settled here
+        try:
+            await session.flush()  # the attempt id, and the unique daily answer, are settled here
+        except IntegrityError as exc:
+            if daily_challenge_id is not None:
+                raise AlreadyAnswered() from exc
+            raise
         assert attempt.id is not None
         attempt.points = await self._award(
             session, user_id, guild_id, points.total, grade.correct, now
