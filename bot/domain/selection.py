@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -10,8 +11,6 @@ from bot.domain.mastery import Skill, preferred_difficulty
 from bot.domain.questions import AnyQuestion
 
 RECENT_WINDOW = 20
-# Share of picks aimed at the weakest topic; the rest explore other topics so estimates stay honest.
-WEAK_FOCUS = 0.6
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,19 @@ def _not_recent(pool: Sequence[AnyQuestion], recent: Sequence[str]) -> list[AnyQ
     return [q for q in pool if q.id != last] or list(pool)
 
 
+def _sample_weakest(topics: Sequence[str], skills: Mapping[str, Skill], rng: random.Random) -> str:
+    # Thompson sampling: draw a plausible skill for each topic from its belief and practise the
+    # lowest draw. Weak topics win most draws; uncertain ones still win some, so every topic
+    # gathers evidence and a wrong early guess corrects itself.
+    def draw(topic: str) -> float:
+        skill = skills.get(topic, Skill())
+        return rng.gauss(skill.mean, math.sqrt(skill.var))
+
+    return min(topics, key=draw)
+
+
 def _weakest_topic(topics: Sequence[str], skills: Mapping[str, Skill]) -> str:
-    # Lower mean first; ties (e.g. no evidence yet) by name so the choice is deterministic.
+    # Lower mean first; ties by name so the answer is deterministic.
     return min(topics, key=lambda t: (skills.get(t, Skill()).mean, t))
 
 
@@ -69,17 +79,10 @@ def choose(pool: Sequence[AnyQuestion], learner: LearnerView, rng: random.Random
             return Pick(by_id[qid], "review")
     candidates = _not_recent(pool, learner.recent)
     topics = sorted({q.topic for q in candidates})
-    evidence = [t for t in topics if learner.skills.get(t, Skill()).attempts > 0]
-    if len(topics) > 1 and evidence and rng.random() < WEAK_FOCUS:
-        topic = _weakest_topic(evidence, learner.skills)
-        reason = "weak topic"
-    else:
-        unseen_topics = [
-            t for t in topics if any(q.id not in learner.seen for q in candidates if q.topic == t)
-        ]
-        topic = rng.choice(unseen_topics or topics)
-        reason = "new"
+    topic = _sample_weakest(topics, learner.skills, rng)
+    evidence = [t for t in topics if learner.skills.get(t, Skill()).enough_evidence]
+    weakest = evidence and topic == _weakest_topic(evidence, learner.skills)
     in_topic = [q for q in candidates if q.topic == topic]
     options = _at_level(in_topic, learner.skills.get(topic, Skill()), learner.seen)
     options.sort(key=lambda q: q.id)  # stable order so a seeded rng gives the same pick
-    return Pick(rng.choice(options), reason)
+    return Pick(rng.choice(options), "weak topic" if weakest else "new")

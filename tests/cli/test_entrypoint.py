@@ -157,3 +157,59 @@ def test_db_commands(tmp_path: Path) -> None:
     assert f"database at {head_revision()}" in up.stdout
     down = run_bot(["db", "downgrade", "base"], tmp_path)
     assert down.returncode == 0 and "base" in down.stdout
+
+
+def test_behavioral_practice_gives_star_feedback_and_takes_a_rating(tmp_path: Path) -> None:
+    story = (
+        "At my previous company our team disagreed about the churn metric.\n"
+        "My task was to settle it before the deadline.\n"
+        "I built a simulation and I met my teammate to compare both views with data.\n"
+        "As a result we shipped and churn fell by 4 points.\n\n"
+    )
+    result = run_bot(
+        ["practice", "--topic", "behavioral", "--count", "1", "--user", "cy"],
+        tmp_path,
+        stdin=story + "5\n3\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "STAR split:" in out
+    assert "Follow-ups to prepare" in out
+    assert "Type 1, 2, 3 or 4" in out  # "5" is refused politely, then "3" is taken
+    assert "comes back for review" in out
+    with sqlite3.connect(tmp_path / "practice.db") as conn:
+        rating = conn.execute("SELECT self_rating FROM attempts").fetchone()
+    assert rating == (3,)
+
+
+def test_practice_shows_weak_topics_and_reviews_after_answers(tmp_path: Path) -> None:
+    answers = "A\n\n" * 8
+    result = run_bot(
+        ["practice", "--topic", "math-foundations", "--count", "4", "--user", "di", "--seed", "2"],
+        tmp_path,
+        stdin=answers,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Weakest topics: Math foundations" in result.stdout
+    assert "Reviews due now" in result.stdout or "Next review" in result.stdout
+
+
+def test_learning_benchmark_runs_and_prints_its_summary_line(tmp_path: Path) -> None:
+    bench = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "learning_sim.py"), "--learners", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert bench.returncode == 0, bench.stderr
+    last = bench.stdout.strip().splitlines()[-1]
+    keys = [part.split("=")[0] for part in last.split()]
+    assert keys == [
+        "weak_top1@20",
+        "weak_top1@40",
+        "weak_top1@80",
+        "weakest_share_adaptive",
+        "weakest_share_random",
+    ]

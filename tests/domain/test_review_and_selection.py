@@ -108,12 +108,23 @@ def test_never_the_same_question_twice_in_a_row_and_window_respected() -> None:
 
 def test_unseen_questions_preferred_and_seeded_choice_is_deterministic() -> None:
     pool = _pool()
-    seen = frozenset(q.id for q in pool if q.topic != "rl")
-    picks = {
-        selection.choose(pool, view(seen=seen), random.Random(s)).question.topic for s in range(30)
-    }  # type: ignore[union-attr]
-    assert picks == {"rl"}
+    unseen = {"sql-easy-2", "nlp-medium-1", "rl-hard-0"}
+    seen = frozenset(q.id for q in pool if q.id not in unseen)
+    for seed in range(30):
+        pick = selection.choose(pool, view(seen=seen), random.Random(seed))
+        assert pick is not None
+        assert pick.question.id in unseen
     a = [selection.choose(pool, view(), random.Random(3)) for _ in range(5)]
     b = [selection.choose(pool, view(), random.Random(3)) for _ in range(5)]
     assert a == b
     assert selection.choose([], view(), random.Random(0)) is None
+
+
+def test_thompson_sampling_still_explores_uncertain_topics() -> None:
+    skills = {"sql": Skill(-1.0, 0.2, 20), "nlp": Skill(0.5, 0.2, 20)}  # rl: no evidence at all
+    rng = random.Random(11)
+    topics = [
+        selection.choose(_pool(), view(skills=skills), rng).question.topic for _ in range(300)
+    ]  # type: ignore[union-attr]
+    assert topics.count("sql") > topics.count("nlp")
+    assert topics.count("rl") > 0
