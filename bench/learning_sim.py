@@ -8,7 +8,8 @@ and 80 answers, and what share of questions each policy spends on that topic.
     python bench/learning_sim.py [--learners 60] [--seed 7]
 
 The last line is machine-readable, e.g.
-weak_top1@20=0.71 weak_top1@40=0.88 weak_top1@80=0.95 weakest_share_adaptive=0.34 weakest_share_random=0.08
+weak_top1@20=0.71 weak_top1@40=0.88 weak_top1@80=0.95 weakest_share_adaptive=0.34 \
+    weakest_share_random=0.08   (one line)
 """
 
 from __future__ import annotations
@@ -25,15 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.bank.bank import Bank, load_bank  # noqa: E402
-from bot.db import migrate  # noqa: E402
-from bot.db.engine import Database  # noqa: E402
-from bot.db.questions import sync_questions  # noqa: E402
-from bot.db.users import ensure_user  # noqa: E402
-from bot.domain.mastery import DIFFICULTY_OFFSET, sigmoid  # noqa: E402
-from bot.domain.questions import AnyQuestion, Difficulty, McqQuestion, OpenQuestion, ShortQuestion  # noqa: E402
-from bot.services.learning import LearningService  # noqa: E402
-from bot.services.progress import ProgressService  # noqa: E402
+from bot.bank.bank import Bank, load_bank
+from bot.db import migrate
+from bot.db.engine import Database
+from bot.db.questions import sync_questions
+from bot.db.users import ensure_user
+from bot.domain.mastery import DIFFICULTY_OFFSET, sigmoid
+from bot.domain.questions import AnyQuestion, Difficulty, McqQuestion, OpenQuestion, ShortQuestion
+from bot.services.learning import LearningService
+from bot.services.progress import ProgressService
 
 TOPICS = ("math-foundations", "transformers", "sql", "nlp", "causal-inference", "mlops")
 CHECKPOINTS = (20, 40, 80)
@@ -79,7 +80,7 @@ def concept_bank(bank: Bank) -> Bank:
 async def run_learner(
     db: Database, bank: Bank, user_id: int, skills: dict[str, float], adaptive: bool, seed: int
 ) -> tuple[dict[int, str | None], int]:
-    """One learner's 80 answers; returns the ranked-weakest topic at each checkpoint and weak-topic count."""
+    """One learner's answers: the topic ranked weakest at each checkpoint, and answers on it."""
     rng = random.Random(seed)
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     learning, progress = LearningService(bank, clock), ProgressService(bank, clock)

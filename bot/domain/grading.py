@@ -177,6 +177,6 @@ def parse_choice(response: str, options: int) -> int | None:
     text = response.strip().rstrip(").:").strip().upper()
     if len(text) == 1 and "A" <= text <= chr(64 + options):
         return ord(text) - 65
-    if text.isdigit() and 1 <= int(text) <= options:
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= options:
         return int(text) - 1
     return None
