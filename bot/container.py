@@ -15,7 +15,9 @@ from bot.db.questions import sync_questions
 from bot.db.types import utcnow
 from bot.services.leaderboard import LeaderboardService
 from bot.services.learning import LearningService
+from bot.services.mock import MockService
 from bot.services.progress import ProgressService
+from bot.services.quiz import QuizService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ class Container:
     learning: LearningService
     progress: ProgressService
     leaderboards: LeaderboardService
+    quiz: QuizService
+    mock: MockService
 
     async def close(self) -> None:
         """Release the database pool."""
@@ -80,6 +84,20 @@ async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> 
         report.changed,
         report.retired,
     )
+    return wire(settings, database, bank)
+
+
+def wire(settings: Settings, database: Database, bank: Bank) -> Container:
+    """Build the services over a database and a bank."""
+    learning = LearningService(bank)
+    quiz = QuizService(bank, learning)
     return Container(
-        settings, database, bank, LearningService(bank), ProgressService(bank), LeaderboardService()
+        settings=settings,
+        database=database,
+        bank=bank,
+        learning=learning,
+        progress=ProgressService(bank),
+        leaderboards=LeaderboardService(),
+        quiz=quiz,
+        mock=MockService(bank, quiz),
     )

@@ -202,3 +202,48 @@ class Streak(SQLModel, table=True):
     current: int = Field(default=0)
     best: int = Field(default=0)
     last_day: date | None = Field(default=None)
+
+
+class ServedQuestion(SQLModel, table=True):
+    """A question shown to one user; its random token in a button's custom_id ties answers to it."""
+
+    __tablename__ = "served_questions"
+    __table_args__ = (Index(None, "user_id", "served_at"),)
+    token: str = Field(primary_key=True, max_length=16)
+    user_id: int = Field(sa_type=BigInteger, foreign_key="users.id", ondelete="CASCADE")
+    guild_id: int | None = Field(default=None, sa_type=BigInteger)
+    question_id: str = Field(foreign_key="questions.id", max_length=32)
+    source: str = Field(max_length=16)
+    # The filters the user asked for, so "Next question" continues the same session.
+    topic: str | None = Field(default=None, max_length=40)
+    difficulty: str | None = Field(default=None, max_length=8)
+    kind: str | None = Field(default=None, max_length=16)
+    competency: str | None = Field(default=None, max_length=20)
+    mock_token: str | None = Field(
+        default=None, max_length=16, foreign_key="mock_sessions.token", ondelete="CASCADE"
+    )
+    served_at: datetime = _created()
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempt_id: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class MockSession(SQLModel, table=True):
+    """A timed mock interview: a fixed list of questions answered in order."""
+
+    __tablename__ = "mock_sessions"
+    token: str = Field(primary_key=True, max_length=16)
+    user_id: int = Field(sa_type=BigInteger, foreign_key="users.id", ondelete="CASCADE")
+    guild_id: int | None = Field(default=None, sa_type=BigInteger)
+    question_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    position: int = Field(default=0)
+    started_at: datetime = _created()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AppState(SQLModel, table=True):
+    """Small facts the bot keeps across restarts, such as the hash of the last command sync."""
+
+    __tablename__ = "app_state"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(sa_type=Text)
+    updated_at: datetime = _created()

@@ -87,13 +87,15 @@ class LearningService:
         kind: Kind | None = None,
         *,
         kinds: frozenset[Kind] | None = None,
+        competency: str | None = None,
         rng: random.Random | None = None,
     ) -> ServedQuestion:
         """Due reviews first, then the weakest topic at the learner's level, then new questions."""
         pool = [
             q
             for q in self.bank.active(topic, difficulty, kind)
-            if kinds is None or Kind(q.kind) in kinds
+            if (kinds is None or Kind(q.kind) in kinds)
+            and (competency is None or getattr(q, "competency", None) == competency)
         ]
         if not pool:
             raise NoQuestionAvailable()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.bank.bank import Bank
 from bot.db import progress
-from bot.db.models import GLOBAL_SCOPE, Score, TopicStat
+from bot.db.models import GLOBAL_SCOPE, Attempt, Score, TopicStat
 from bot.db.types import utcnow
 from bot.domain import mastery, streaks
 from bot.domain.periods import Period, period_start
@@ -55,6 +55,15 @@ class WeakTopics:
 
     weakest: tuple[TopicMastery, ...]
     thin: tuple[str, ...]  # topics answered, but not enough to judge
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    """Answers on one UTC day."""
+
+    day: date
+    answers: int
+    correct: int
 
 
 @dataclass(frozen=True)
@@ -148,3 +157,25 @@ class ProgressService:
             await progress.due_count(session, user_id, now),
             await progress.next_due(session, user_id),
         )
+
+    async def activity(
+        self, session: AsyncSession, user_id: int, days: int = 14
+    ) -> list[DayActivity]:
+        """Answers per UTC day over the last `days` days, oldest first, empty days included."""
+        today = self.clock().astimezone(UTC).date()
+        first = today - timedelta(days=days - 1)
+        since = datetime.combine(first, time.min, tzinfo=UTC)
+        rows = (
+            await session.execute(
+                select(Attempt.answered_at, Attempt.correct).where(
+                    col(Attempt.user_id) == user_id, col(Attempt.answered_at) >= since
+                )
+            )
+        ).all()
+        counts: dict[date, list[int]] = {first + timedelta(days=i): [0, 0] for i in range(days)}
+        for answered_at, correct in rows:
+            bucket = counts.get(answered_at.astimezone(UTC).date())
+            if bucket is not None:
+                bucket[0] += 1
+                bucket[1] += int(correct)
+        return [DayActivity(day, n, c) for day, (n, c) in counts.items()]

@@ -27,6 +27,9 @@ EXPECTED = {
     "scores",
     "streaks",
     "daily_challenges",
+    "served_questions",
+    "mock_sessions",
+    "app_state",
 }
 
 

@@ -1,0 +1,1 @@
+"""Discord front end: one module per command family, thin over the services."""

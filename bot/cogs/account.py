@@ -1,0 +1,60 @@
+"""/help and /forget-me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.common import guarded
+from bot.container import Container
+from bot.domain.errors import GradientError
+from bot.services.account import forget_user
+from bot.ui import embeds, reports
+from bot.ui.components import ForgetButton
+
+
+class AccountCog(commands.Cog, name="Account"):
+    """Help, and the user's right to be forgotten."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
+    @app_commands.command(name="help", description="What Gradient does and how to use it")
+    async def help(self, interaction: discord.Interaction[Any]) -> None:
+        """The guide, privately."""
+        await interaction.response.send_message(embed=reports.help_embed(), ephemeral=True)
+
+    @app_commands.command(
+        name="forget-me", description="Delete all your Gradient data (answers, points, streaks)"
+    )
+    async def forget_me(self, interaction: discord.Interaction[Any]) -> None:
+        """Ask for confirmation first."""
+        view = discord.ui.View(timeout=None)
+        view.add_item(ForgetButton(interaction.user.id, confirm=True))
+        view.add_item(ForgetButton(interaction.user.id, confirm=False))
+        text = (
+            "This deletes **everything** Gradient stores about you: every answer, your points, "
+            "streaks, mastery and review schedule, in every server. It cannot be undone."
+        )
+        await interaction.response.send_message(
+            embed=embeds.notice(text, 0xED4245, "Delete all your data?"), view=view, ephemeral=True
+        )
+
+    @guarded
+    async def forget(
+        self, interaction: discord.Interaction[Any], user_id: int, confirm: bool
+    ) -> None:
+        """The confirmation buttons; only the user themself may press them."""
+        if interaction.user.id != user_id:
+            raise GradientError("Only the person who asked can confirm this.")
+        if not confirm:
+            note = embeds.notice("Nothing was deleted.", title="Cancelled")
+            await interaction.response.edit_message(embed=note, view=None)
+            return
+        async with self.container.database.unit_of_work() as session:
+            existed = await forget_user(session, user_id)
+        text = "All your data is deleted." if existed else "There was nothing stored about you."
+        await interaction.response.edit_message(embed=embeds.notice(text, title="Done"), view=None)

@@ -1,0 +1,192 @@
+"""/quiz, /review, /behavioral and /mock: serve a question as a public message with its buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.common import asker_of
+from bot.container import Container
+from bot.domain.errors import GradientError
+from bot.domain.questions import Competency
+from bot.services.mock import MAX_LENGTH, MIN_LENGTH
+from bot.services.quiz import Filters, Served
+from bot.ui import embeds
+from bot.ui.components import question_view
+from bot.ui.limits import CHOICE_NAME, CHOICES, clip
+
+T = TypeVar("T")
+DIFFICULTIES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
+KINDS = [
+    app_commands.Choice(name="multiple choice", value="mcq"),
+    app_commands.Choice(name="short answer", value="short"),
+    app_commands.Choice(name="explain it", value="open"),
+]
+COMPETENCIES = [
+    app_commands.Choice(name=c.value.replace("-", " "), value=c.value) for c in Competency
+]
+
+
+class UnknownTopic(GradientError):
+    """A typed topic that is not in the bank."""
+
+    def __init__(self, topic: str) -> None:
+        super().__init__(
+            f"I don't know the topic “{clip(topic, 40)}”. Start typing and pick one from the list."
+        )
+
+
+def cooldown() -> Callable[[T], T]:
+    """Per-user rate limit shared by the quiz commands: generous for study, firm against spam."""
+    return app_commands.checks.cooldown(6, 30.0, key=lambda i: i.user.id)
+
+
+def render_served(
+    container: Container, served: Served, asker_name: str, step: str = ""
+) -> dict[str, Any]:
+    """The message for a served question: embed plus buttons."""
+    q = served.question
+    topic = container.bank.topics.get(q.topic)
+    embed = embeds.question(q, topic.name if topic else q.topic, served.reason, asker_name, step)
+    return {"embed": embed, "view": question_view(served.token, q)}
+
+
+class QuizCog(commands.Cog, name="Quiz"):
+    """Serving questions."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Topics from memory, matching slug or name: instant."""
+        needle = current.casefold().strip()
+        matches = [
+            app_commands.Choice(name=clip(t.name, CHOICE_NAME), value=slug)
+            for slug, t in self.container.bank.topics.items()
+            if slug != "behavioral" and (needle in slug or needle in t.name.casefold())
+        ]
+        return matches[:CHOICES]
+
+    def _topic(self, topic: str | None) -> str | None:
+        if topic is None:
+            return None
+        slug = topic.strip().casefold()
+        if slug in self.container.bank.topics:
+            return slug
+        by_name = {t.name.casefold(): s for s, t in self.container.bank.topics.items()}
+        if slug in by_name:
+            return by_name[slug]
+        raise UnknownTopic(topic)
+
+    @app_commands.command(
+        name="quiz",
+        description="Answer a question picked for you: due reviews and weak topics first",
+    )
+    @app_commands.describe(
+        topic="Stick to one topic (start typing to search)",
+        difficulty="Only easy, medium or hard questions",
+        kind="Only one kind of question",
+    )
+    @app_commands.choices(difficulty=DIFFICULTIES, kind=KINDS)
+    @cooldown()
+    async def quiz(
+        self,
+        interaction: discord.Interaction[Any],
+        topic: str | None = None,
+        difficulty: app_commands.Choice[str] | None = None,
+        kind: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Serve the next adaptive question."""
+        filters = Filters(
+            topic=self._topic(topic),
+            difficulty=difficulty.value if difficulty else None,
+            kind=kind.value if kind else None,
+        )
+        asker = asker_of(interaction)
+        async with self.container.database.unit_of_work() as session:
+            served = await self.container.quiz.serve(session, asker, filters)
+        await interaction.response.send_message(
+            **render_served(self.container, served, asker.user_name)
+        )
+
+    @quiz.autocomplete("topic")
+    async def _quiz_topic(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.topic_autocomplete(interaction, current)
+
+    @app_commands.command(
+        name="review", description="Your next spaced-repetition review, or when it is due"
+    )
+    @cooldown()
+    async def review(self, interaction: discord.Interaction[Any]) -> None:
+        """Serve the most overdue review."""
+        asker = asker_of(interaction)
+        async with self.container.database.unit_of_work() as session:
+            due = await self.container.progress.due_reviews(session, asker.user_id, limit=1)
+            served = None
+            if due.question_ids:
+                served = await self.container.quiz.serve_question(
+                    session, asker, due.question_ids[0], source="review", reason="review"
+                )
+        if served is not None:
+            await interaction.response.send_message(
+                **render_served(self.container, served, asker.user_name)
+            )
+            return
+        if due.next_due is None:
+            text = (
+                "No reviews yet. Answer a few questions with /quiz and they will come back "
+                "here at the right time."
+            )
+        else:
+            when = discord.utils.format_dt(due.next_due, "R")
+            text = f"Nothing is due right now. Your next review is due {when}."
+        await interaction.response.send_message(
+            embed=embeds.notice(text, title="All caught up"), ephemeral=True
+        )
+
+    @app_commands.command(
+        name="behavioral", description="Practise a behavioral question and get STAR feedback"
+    )
+    @app_commands.describe(competency="What the question probes, e.g. conflict or ownership")
+    @app_commands.choices(competency=COMPETENCIES)
+    @cooldown()
+    async def behavioral(
+        self,
+        interaction: discord.Interaction[Any],
+        competency: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Serve a behavioral prompt."""
+        asker = asker_of(interaction)
+        filters = Filters(topic="behavioral", competency=competency.value if competency else None)
+        async with self.container.database.unit_of_work() as session:
+            served = await self.container.quiz.serve(session, asker, filters, source="behavioral")
+        await interaction.response.send_message(
+            **render_served(self.container, served, asker.user_name)
+        )
+
+    @app_commands.command(
+        name="mock", description="A timed mock interview: concept questions, then a behavioral one"
+    )
+    @app_commands.describe(length=f"How many questions ({MIN_LENGTH}-{MAX_LENGTH}, default 5)")
+    @cooldown()
+    async def mock(
+        self,
+        interaction: discord.Interaction[Any],
+        length: app_commands.Range[int, MIN_LENGTH, MAX_LENGTH] = 5,
+    ) -> None:
+        """Start a mock interview."""
+        asker = asker_of(interaction)
+        async with self.container.database.unit_of_work() as session:
+            step = await self.container.mock.start(session, asker, length)
+        message = render_served(
+            self.container, step.served, asker.user_name, f"Mock {step.number}/{step.length} · "
+        )
+        await interaction.response.send_message(**message)

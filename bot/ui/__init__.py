@@ -1,0 +1,1 @@
+"""Rendering for Discord: embeds, components, modals and charts. No services, no database."""
