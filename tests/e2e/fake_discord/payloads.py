@@ -98,7 +98,9 @@ def role_payloads(guild: FakeGuild) -> list[dict[str, Any]]:
     ]
 
 
-def channel_payload(channel: FakeChannel, bot_id: int, users: dict[int, FakeUser]) -> dict[str, Any]:
+def channel_payload(
+    channel: FakeChannel, bot_id: int, users: dict[int, FakeUser]
+) -> dict[str, Any]:
     """A guild text channel or DM channel object."""
     if channel.guild_id is None:
         recipient = users.get(channel.recipient_id or 0)
@@ -193,9 +195,7 @@ def guild_create_payload(
     guild: FakeGuild, bot_id: int, users: dict[int, FakeUser], *, all_members: bool
 ) -> dict[str, Any]:
     """GUILD_CREATE's data; without the members intent only the bot's own member is included."""
-    member_ids = [
-        uid for uid in guild.members if all_members or uid == bot_id
-    ]
+    member_ids = [uid for uid in guild.members if all_members or uid == bot_id]
     data = guild_rest_payload(guild)
     if data["system_channel_id"] is not None:
         data["system_channel_id"] = str(data["system_channel_id"])
