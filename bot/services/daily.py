@@ -1,0 +1,347 @@
+"""Daily challenges: per-guild configuration, exactly-once claims, answers and reveals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import case, func, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from bot.bank.bank import Bank
+from bot.db.models import Attempt, DailyChallenge, Guild, User
+from bot.db.types import utcnow
+from bot.db.upsert import insert
+from bot.db.users import ensure_guild, ensure_user
+from bot.domain import daily
+from bot.domain.errors import GradientError, NoQuestionAvailable
+from bot.domain.questions import AnyQuestion, Difficulty, Kind
+from bot.services.learning import LearningService
+from bot.services.results import AnswerOutcome
+
+# A claim not confirmed as sent within this time was lost (crash between claim and send): retake it.
+CLAIM_LEASE = timedelta(minutes=2)
+FIRST_CORRECT_SHOWN = 5
+
+
+class DailyNotConfigured(GradientError):
+    """The server has no daily challenge set up."""
+
+    user_message = (
+        "This server has no daily challenge yet. An admin can set one up with /gradient daily set."
+    )
+
+
+class NoChallengeToday(GradientError):
+    """Nothing has been posted yet."""
+
+    user_message = "Today's challenge hasn't been posted yet."
+
+
+class ChallengeClosed(GradientError):
+    """The challenge was revealed already."""
+
+    user_message = "That challenge has closed: the answer is in the reveal. Try /daily for today's."
+
+
+@dataclass(frozen=True)
+class DailyConfig:
+    """A guild's daily settings."""
+
+    guild_id: int
+    enabled: bool
+    channel_id: int | None
+    at: time | None
+    timezone: str
+    topics: tuple[str, ...]
+    difficulty: str | None
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed post: the challenge row to send, and the previous one to reveal with it."""
+
+    challenge: DailyChallenge
+    question: AnyQuestion
+    previous: DailyChallenge | None
+
+
+@dataclass(frozen=True)
+class RevealStats:
+    """How a closed challenge went."""
+
+    answered: int
+    correct: int
+    first_correct: tuple[str, ...]
+
+    @property
+    def percent_correct(self) -> float:
+        """Share of answers that were correct."""
+        return self.correct / self.answered if self.answered else 0.0
+
+
+def config_of(guild: Guild) -> DailyConfig:
+    """A guild row's daily settings."""
+    at = daily.parse_time(guild.daily_time) if guild.daily_time else None
+    return DailyConfig(
+        guild.id,
+        guild.daily_enabled,
+        guild.daily_channel_id,
+        at,
+        guild.timezone,
+        tuple(guild.daily_topics or ()),
+        guild.daily_difficulty,
+        guild.daily_problem,
+    )
+
+
+class DailyService:
+    """The daily challenge's rules over the store; never commits."""
+
+    def __init__(
+        self, bank: Bank, learning: LearningService, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.bank = bank
+        self.learning = learning
+        self.clock = clock
+
+    def pool(self, topics: Sequence[str], difficulty: str | None) -> list[str]:
+        """Question ids a guild's challenge may use: concept questions in its topics."""
+        return [
+            q.id
+            for q in self.bank.active(difficulty=Difficulty(difficulty) if difficulty else None)
+            if q.kind != Kind.BEHAVIORAL.value and (not topics or q.topic in topics)
+        ]
+
+    async def configure(
+        self,
+        session: AsyncSession,
+        guild_id: int,
+        guild_name: str,
+        *,
+        channel_id: int,
+        at: time,
+        timezone: str,
+        topics: Sequence[str],
+        difficulty: str | None,
+    ) -> datetime:
+        """Enable or change the daily challenge; returns the next post time."""
+        zone = daily.parse_zone(timezone)
+        if not self.pool(topics, difficulty):
+            raise NoQuestionAvailable("No questions match those topics and difficulty.")
+        now = self.clock()
+        await ensure_guild(session, guild_id, guild_name, now)
+        await session.execute(
+            update(Guild)
+            .where(col(Guild.id) == guild_id)
+            .values(
+                daily_enabled=True,
+                daily_channel_id=channel_id,
+                daily_time=at.strftime("%H:%M"),
+                timezone=zone.key,
+                daily_topics=list(topics),
+                daily_difficulty=difficulty,
+                daily_problem=None,
+                updated_at=now,
+            )
+        )
+        return daily.next_post(now, at, zone)
+
+    async def disable(
+        self, session: AsyncSession, guild_id: int, problem: str | None = None
+    ) -> None:
+        """Turn the daily challenge off, optionally recording why."""
+        await session.execute(
+            update(Guild)
+            .where(col(Guild.id) == guild_id)
+            .values(daily_enabled=False, daily_problem=problem, updated_at=self.clock())
+        )
+
+    async def config(self, session: AsyncSession, guild_id: int) -> DailyConfig | None:
+        """A guild's daily settings, if the guild is known."""
+        guild = await session.get(Guild, guild_id)
+        return config_of(guild) if guild else None
+
+    async def enabled_configs(self, session: AsyncSession) -> list[DailyConfig]:
+        """Every guild with the daily challenge on (the scheduler rebuilds its jobs from these)."""
+        rows = await session.scalars(select(Guild).where(col(Guild.daily_enabled).is_(True)))
+        return [config_of(g) for g in rows]
+
+    async def latest(self, session: AsyncSession, guild_id: int) -> DailyChallenge | None:
+        """The guild's most recent challenge row."""
+        return (
+            await session.scalars(
+                select(DailyChallenge)
+                .where(DailyChallenge.guild_id == guild_id)
+                .order_by(col(DailyChallenge.local_date).desc())
+                .limit(1)
+            )
+        ).first()
+
+    async def claim(
+        self, session: AsyncSession, guild_id: int, *, force: bool = False
+    ) -> Claim | None:
+        """Claim today's post (unique per guild and local date); None when it is not ours to send.
+
+        A claim that was never confirmed as sent expires after CLAIM_LEASE and can be retaken,
+        so a crash between claiming and sending loses nothing and never posts twice.
+        """
+        now = self.clock()
+        guild = await session.get(Guild, guild_id)
+        if (
+            guild is None
+            or not guild.daily_enabled
+            or guild.daily_channel_id is None
+            or not guild.daily_time
+        ):
+            return None
+        cfg = config_of(guild)
+        assert cfg.at is not None
+        zone = daily.parse_zone(cfg.timezone)
+        today = daily.local_date(now, zone)
+        if not force and daily.due_today(now, cfg.at, zone) != today:
+            return None
+        used = list(
+            (
+                await session.scalars(
+                    select(DailyChallenge.question_id)
+                    .where(DailyChallenge.guild_id == guild_id)
+                    .order_by(col(DailyChallenge.local_date))
+                )
+            ).all()
+        )
+        question_id = daily.choose_question(
+            self.pool(cfg.topics, cfg.difficulty), guild_id, today, used
+        )
+        if question_id is None:
+            raise NoQuestionAvailable()
+        closes = daily.next_post(now, cfg.at, zone)
+        inserted = (
+            await session.execute(
+                insert(session, DailyChallenge)
+                .values(
+                    guild_id=guild_id,
+                    local_date=today,
+                    question_id=question_id,
+                    channel_id=cfg.channel_id,
+                    status="claimed",
+                    claimed_at=now,
+                    closes_at=closes,
+                )
+                .on_conflict_do_nothing(index_elements=["guild_id", "local_date"])
+                .returning(DailyChallenge.id)
+            )
+        ).scalar_one_or_none()
+        if inserted is None:
+            retaken = await session.execute(
+                update(DailyChallenge)
+                .where(
+                    col(DailyChallenge.guild_id) == guild_id,
+                    col(DailyChallenge.local_date) == today,
+                    col(DailyChallenge.status) == "claimed",
+                    col(DailyChallenge.claimed_at) < now - CLAIM_LEASE,
+                )
+                .values(claimed_at=now)
+            )
+            if retaken.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+        challenge = (
+            await session.scalars(
+                select(DailyChallenge).where(
+                    DailyChallenge.guild_id == guild_id, DailyChallenge.local_date == today
+                )
+            )
+        ).one()
+        previous = (
+            await session.scalars(
+                select(DailyChallenge)
+                .where(
+                    DailyChallenge.guild_id == guild_id,
+                    col(DailyChallenge.local_date) < today,
+                    DailyChallenge.status == "posted",
+                )
+                .order_by(col(DailyChallenge.local_date).desc())
+                .limit(1)
+            )
+        ).first()
+        question = self.bank.get(challenge.question_id)
+        if question is None:
+            raise NoQuestionAvailable()
+        return Claim(challenge, question, previous)
+
+    async def mark_posted(
+        self, session: AsyncSession, challenge_id: int, message_id: int, revealed_id: int | None
+    ) -> None:
+        """Record the sent message (and the reveal that went with it)."""
+        now = self.clock()
+        await session.execute(
+            update(DailyChallenge)
+            .where(col(DailyChallenge.id) == challenge_id)
+            .values(status="posted", message_id=message_id, posted_at=now)
+        )
+        if revealed_id is not None:
+            await session.execute(
+                update(DailyChallenge)
+                .where(col(DailyChallenge.id) == revealed_id)
+                .values(status="revealed", revealed_at=now)
+            )
+
+    async def reveal_stats(self, session: AsyncSession, challenge_id: int) -> RevealStats:
+        """Answer count, correct count and the first correct answerers, in SQL."""
+        answered, correct = (
+            await session.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(case((col(Attempt.correct), 1), else_=0)), 0),
+                ).where(col(Attempt.daily_challenge_id) == challenge_id)
+            )
+        ).one()
+        names = (
+            await session.scalars(
+                select(User.name)
+                .join(Attempt, col(Attempt.user_id) == col(User.id))
+                .where(
+                    col(Attempt.daily_challenge_id) == challenge_id, col(Attempt.correct).is_(True)
+                )
+                .order_by(col(Attempt.answered_at), col(Attempt.id))
+                .limit(FIRST_CORRECT_SHOWN)
+            )
+        ).all()
+        return RevealStats(int(answered), int(correct), tuple(names))
+
+    async def current(self, session: AsyncSession, guild_id: int) -> DailyChallenge:
+        """The challenge members can answer now."""
+        latest = await self.latest(session, guild_id)
+        if latest is None:
+            cfg = await self.config(session, guild_id)
+            raise NoChallengeToday() if cfg and cfg.enabled else DailyNotConfigured()
+        if latest.status != "posted":
+            raise NoChallengeToday()
+        return latest
+
+    async def answer(
+        self, session: AsyncSession, challenge_id: int, user_id: int, user_name: str, response: str
+    ) -> AnswerOutcome:
+        """A member's one answer to a challenge (the unique constraint refuses a second)."""
+        challenge = await session.get(DailyChallenge, challenge_id)
+        if challenge is None:
+            raise ChallengeClosed("I can't find that challenge any more.")
+        if challenge.status == "revealed" or self.clock() >= challenge.closes_at:
+            raise ChallengeClosed()
+        await ensure_user(session, user_id, user_name, self.clock())
+        return await self.learning.submit_answer(
+            session,
+            user_id,
+            challenge.question_id,
+            response,
+            source="daily",
+            guild_id=challenge.guild_id,
+            daily_challenge_id=challenge.id,
+        )
+
+    async def challenge(self, session: AsyncSession, challenge_id: int) -> DailyChallenge | None:
+        """A challenge row by id."""
+        return await session.get(DailyChallenge, challenge_id)
