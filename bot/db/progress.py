@@ -190,6 +190,16 @@ async def guild_timezone(session: AsyncSession, guild_id: int | None) -> str:
     return zone or "UTC"
 
 
+async def season_start(session: AsyncSession, guild_id: int | None) -> date | None:
+    """The UTC date a guild's current season began, if it runs seasons."""
+    if guild_id is None:
+        return None
+    started = (
+        await session.execute(select(Guild.season_started_at).where(Guild.id == guild_id))
+    ).scalar_one_or_none()
+    return started.date() if started else None
+
+
 async def get_streak(session: AsyncSession, user_id: int, guild_id: int) -> StreakState:
     """The stored streak for a user in a guild."""
     row = await session.get(Streak, (user_id, guild_id))

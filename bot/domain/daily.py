@@ -1,4 +1,4 @@
-"""Daily-challenge rules: local post times across DST, and a fair, deterministic question per day."""
+"""Daily-challenge rules: local post times across DST, and a fair question per server and day."""
 
 from __future__ import annotations
 

@@ -15,10 +15,13 @@ class Period(StrEnum):
     WEEK = "week"
     MONTH = "month"
     ALL = "all"
+    SEASON = "season"  # per server, from its season start (see /gradient season start)
 
 
-def period_start(period: Period, now: datetime) -> date:
+def period_start(period: Period, now: datetime, season_start: date | None = None) -> date:
     """The first UTC day of the period containing `now` (weeks start on Monday)."""
+    if period is Period.SEASON:
+        return season_start or ALL_TIME_START
     today = now.astimezone(UTC).date()
     if period is Period.DAY:
         return today

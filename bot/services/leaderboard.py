@@ -11,11 +11,19 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from bot.db import progress
 from bot.db.models import GLOBAL_SCOPE, Score, User
 from bot.db.types import utcnow
+from bot.domain.errors import GradientError
 from bot.domain.periods import Period, period_start
 
 PAGE_SIZE = 10
+
+
+class NoSeason(GradientError):
+    """A season board was asked for where no season has started."""
+
+    user_message = "No season has started here. An admin can start one with /gradient season start."
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,10 @@ class LeaderboardService:
     ) -> LeaderboardPage:
         """Top players by points (ties: more correct, then lower id); guild_id None is global."""
         scope = GLOBAL_SCOPE if guild_id is None else guild_id
-        start = period_start(period, self.clock())
+        season = await progress.season_start(session, guild_id) if period is Period.SEASON else None
+        if period is Period.SEASON and season is None:
+            raise NoSeason()
+        start = period_start(period, self.clock(), season)
         where = and_(
             col(Score.scope) == scope,
             col(Score.period) == period,

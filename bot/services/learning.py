@@ -204,6 +204,11 @@ class LearningService:
                 await progress.add_score(
                     session, scope, period, period_start(period, now), user_id, granted, correct
                 )
+        season = await progress.season_start(session, guild_id)
+        if guild_id is not None and season is not None:
+            await progress.add_score(
+                session, guild_id, Period.SEASON, season, user_id, granted, correct
+            )
         return granted
 
     async def _learn(
