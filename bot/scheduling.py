@@ -1,0 +1,198 @@
+"""The daily-challenge scheduler: one cron job per server, rebuilt from the database on start.
+
+Exactly once comes from the store, not the scheduler: every run claims the (server, local date)
+row first, so a duplicate trigger (DST fall-back, a second process, a restart mid-post) finds the
+day taken and does nothing. The scheduler only decides *when* to try.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.db.engine import Database
+from bot.db.types import utcnow
+from bot.domain import daily
+from bot.services.daily import Claim, DailyConfig, DailyService, RevealStats
+
+log = logging.getLogger(__name__)
+MISFIRE_GRACE_SECONDS = (
+    6 * 3600
+)  # a post delayed by a busy loop or a restart is still sent, hours late
+REQUESTS_PER_SECOND = 25.0  # well under Discord's global 50/s, leaving room for interactions
+
+
+class ChannelUnavailable(Exception):
+    """The channel is gone or the bot may not post there; the server's daily is switched off."""
+
+
+class Poster(Protocol):
+    """Sends a claimed challenge (with the previous day's reveal) and returns the message id."""
+
+    async def post(self, claim: Claim, reveal: RevealStats | None) -> int: ...
+
+
+class RateLimiter:
+    """Spaces calls evenly at a fixed rate across all tasks."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Return when the next slot comes; slots are handed out in order."""
+        async with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run did, for logs, status and tests."""
+
+    guild_id: int
+    outcome: str  # posted | skipped | disabled | failed
+    message_id: int | None = None
+
+
+class DailyScheduler:
+    """Arms one job per enabled server this process owns and runs the post routine."""
+
+    def __init__(
+        self,
+        database: Database,
+        service: DailyService,
+        poster: Poster,
+        owns: Callable[[int], bool] = lambda _guild_id: True,
+        clock: Callable[[], datetime] = utcnow,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.database = database
+        self.service = service
+        self.poster = poster
+        self.owns = owns
+        self.clock = clock
+        self.limiter = limiter or RateLimiter(REQUESTS_PER_SECOND)
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._catch_up: asyncio.Task[list[RunResult]] | None = None
+
+    @staticmethod
+    def job_id(guild_id: int) -> str:
+        """The fixed id of a server's job."""
+        return f"daily:{guild_id}"
+
+    async def start(self) -> None:
+        """Start the scheduler, arm every owned server's job, and catch up missed posts."""
+        async with self.database.unit_of_work() as session:
+            configs = await self.service.enabled_configs(session)
+        self.scheduler.start()
+        owned = [c for c in configs if self.owns(c.guild_id)]
+        for config in owned:
+            self.arm(config)
+        log.info("daily scheduler: %d servers armed", len(owned))
+        # Catch up in the background so start-up (and the gateway connection) is not held back.
+        self._catch_up = asyncio.create_task(self.catch_up(owned), name="daily-catch-up")
+
+    def arm(self, config: DailyConfig) -> None:
+        """(Re)schedule a server's job in its own timezone; replaces any previous job."""
+        if not config.enabled or config.at is None or not self.owns(config.guild_id):
+            self.disarm(config.guild_id)
+            return
+        trigger = CronTrigger(
+            hour=config.at.hour, minute=config.at.minute, timezone=ZoneInfo(config.timezone)
+        )
+        self.scheduler.add_job(
+            self.run_guild,
+            trigger,
+            args=[config.guild_id],
+            id=self.job_id(config.guild_id),
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
+
+    def disarm(self, guild_id: int) -> None:
+        """Remove a server's job if it has one."""
+        if self.scheduler.get_job(self.job_id(guild_id)) is not None:
+            self.scheduler.remove_job(self.job_id(guild_id))
+
+    def next_run(self, guild_id: int) -> datetime | None:
+        """When the server's job fires next."""
+        job = self.scheduler.get_job(self.job_id(guild_id))
+        return job.next_run_time if job is not None else None
+
+    async def catch_up(self, configs: list[DailyConfig]) -> list[RunResult]:
+        """Post today's challenge for servers whose post time passed while we were down."""
+        now = self.clock()
+        due = [
+            c
+            for c in configs
+            if c.at is not None
+            and daily.due_today(now, c.at, daily.parse_zone(c.timezone)) is not None
+        ]
+        return list(await asyncio.gather(*(self.run_guild(c.guild_id) for c in due)))
+
+    async def run_guild(self, guild_id: int, force: bool = False) -> RunResult:
+        """Claim, send, confirm: the whole post for one server."""
+        try:
+            return await self._run(guild_id, force)
+        except Exception:
+            log.exception(
+                "daily post for guild %s failed; it is retried at the next start or run", guild_id
+            )
+            return RunResult(guild_id, "failed")
+
+    async def _run(self, guild_id: int, force: bool) -> RunResult:
+        async with self.database.unit_of_work() as session:
+            claim = await self.service.claim(session, guild_id, force=force)
+            reveal = None
+            if claim is not None and claim.previous is not None and claim.previous.id is not None:
+                reveal = await self.service.reveal_stats(session, claim.previous.id)
+        if claim is None:
+            return RunResult(guild_id, "skipped")
+        await self.limiter.wait()
+        try:
+            message_id = await self.poster.post(claim, reveal)
+        except ChannelUnavailable as problem:
+            async with self.database.unit_of_work() as session:
+                await self.service.disable(session, guild_id, str(problem))
+            self.disarm(guild_id)
+            log.warning("daily challenge disabled for guild %s: %s", guild_id, problem)
+            return RunResult(guild_id, "disabled")
+        async with self.database.unit_of_work() as session:
+            assert claim.challenge.id is not None
+            previous = claim.previous.id if claim.previous is not None else None
+            await self.service.mark_posted(session, claim.challenge.id, message_id, previous)
+        return RunResult(guild_id, "posted", message_id)
+
+    async def shutdown(self) -> None:
+        """Stop firing jobs and wait for a catch-up in flight."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self._catch_up is not None and not self._catch_up.done():
+            self._catch_up.cancel()
+            await asyncio.gather(self._catch_up, return_exceptions=True)
+
+
+def shard_owner(shard_ids: set[int], shard_count: int) -> Callable[[int], bool]:
+    """Which servers this process posts for: those on its shards (Discord's guild→shard formula)."""
+
+    def owns(guild_id: int) -> bool:
+        return (guild_id >> 22) % max(shard_count, 1) in shard_ids
+
+    return owns
+
