@@ -1,4 +1,4 @@
-"""The daily scheduler under a controlled clock: catch-up, crashes, lost channels, DST, two processes."""
+"""The daily scheduler with a test clock: catch-up, crashes, lost channels, DST, two processes."""
 
 from __future__ import annotations
 
