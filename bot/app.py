@@ -9,14 +9,18 @@ import discord
 from discord.ext import commands
 
 from bot.cogs.account import AccountCog
+from bot.cogs.admin import AdminCog
 from bot.cogs.answering import AnsweringCog
+from bot.cogs.daily import DailyCog
 from bot.cogs.errors import on_app_command_error, reply_privately
-from bot.cogs.handlers import CogHandlers
+from bot.cogs.handlers import CogHandlers, DailyRouter
 from bot.cogs.progress import ProgressCog
 from bot.cogs.quiz import QuizCog
 from bot.cogs.sync import sync_if_changed
 from bot.container import Container
+from bot.scheduling import DailyScheduler, shard_owner
 from bot.ui.components import DYNAMIC_ITEMS, is_ours
+from bot.ui.daily import DAILY_ITEMS
 
 log = logging.getLogger(__name__)
 STALE_BUTTON = "That button is from an older version of Gradient. Run /quiz for a fresh question."
@@ -45,18 +49,31 @@ class GradientBot(commands.Bot):
         self.answering = AnsweringCog(container)
         progress, account = ProgressCog(container), AccountCog(container)
         self.handlers = CogHandlers(self.answering, progress, account)
+        self.daily_cog = DailyCog(container, self)
+        # Jobs are armed in setup_hook; shard ownership is read when each job is armed.
+        self.daily_scheduler = DailyScheduler(
+            container.database, container.daily, self.daily_cog, owns=self._owns_guild
+        )
+        admin = AdminCog(container, self.daily_scheduler)
+        self.daily_handlers = DailyRouter(self.daily_cog, admin)
         self._cogs_to_add: list[commands.Cog] = [
             QuizCog(container),
             self.answering,
             progress,
             account,
+            self.daily_cog,
+            admin,
         ]
+
+    def _owns_guild(self, guild_id: int) -> bool:
+        # In a sharded deployment each process posts only for the servers on its own shard.
+        return shard_owner({self.shard_id or 0}, self.shard_count or 1)(guild_id)
 
     async def setup_hook(self) -> None:
         """Runs once per process, before connecting: cogs, persistent buttons, command sync."""
         for cog in self._cogs_to_add:
             await self.add_cog(cog)
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *DAILY_ITEMS)
         self.tree.error(on_app_command_error)
         assert self.application_id is not None
         await sync_if_changed(
@@ -65,15 +82,21 @@ class GradientBot(commands.Bot):
             self.application_id,
             self.container.settings.dev_guild_id,
         )
+        await self.daily_scheduler.start()
         log.info("Gradient ready to serve %d questions", len(self.container.bank))
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Answer modals (restart-safe) and buttons no handler knows (forged or stale)."""
         if await self.answering.dispatch_modal(interaction):
             return
+        if await self.daily_cog.dispatch_modal(interaction):
+            return
         if interaction.type is discord.InteractionType.component:
             custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
-            if not is_ours(custom_id):
+            daily = any(
+                item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in DAILY_ITEMS
+            )
+            if not is_ours(custom_id) and not daily:
                 await reply_privately(interaction, STALE_BUTTON)
 
     async def on_ready(self) -> None:
@@ -81,6 +104,7 @@ class GradientBot(commands.Bot):
         log.info("connected as %s in %d servers", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        """Disconnect, then release the database."""
+        """Stop the scheduler, disconnect, then release the database."""
+        await self.daily_scheduler.shutdown()
         await super().close()
         await self.container.close()

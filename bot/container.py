@@ -13,6 +13,8 @@ from bot.db import migrate
 from bot.db.engine import Database
 from bot.db.questions import sync_questions
 from bot.db.types import utcnow
+from bot.services.admin import AdminService
+from bot.services.daily import DailyService
 from bot.services.leaderboard import LeaderboardService
 from bot.services.learning import LearningService
 from bot.services.mock import MockService
@@ -39,6 +41,8 @@ class Container:
     leaderboards: LeaderboardService
     quiz: QuizService
     mock: MockService
+    daily: DailyService
+    admin: AdminService
 
     async def close(self) -> None:
         """Release the database pool."""
@@ -100,4 +104,6 @@ def wire(settings: Settings, database: Database, bank: Bank) -> Container:
         leaderboards=LeaderboardService(),
         quiz=quiz,
         mock=MockService(bank, quiz),
+        daily=DailyService(bank, learning),
+        admin=AdminService(),
     )

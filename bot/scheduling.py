@@ -195,4 +195,3 @@ def shard_owner(shard_ids: set[int], shard_count: int) -> Callable[[int], bool]:
         return (guild_id >> 22) % max(shard_count, 1) in shard_ids
 
     return owns
-

@@ -7,7 +7,9 @@ from typing import Any
 import discord
 
 from bot.cogs.account import AccountCog
+from bot.cogs.admin import AdminCog
 from bot.cogs.answering import AnsweringCog
+from bot.cogs.daily import DailyCog
 from bot.cogs.progress import ProgressCog
 
 
@@ -50,3 +52,26 @@ class CogHandlers:
     ) -> None:
         """The forget-me confirmation buttons."""
         await self.account.forget(interaction, user_id, confirm)
+
+
+class DailyRouter:
+    """Implements bot.ui.daily.DailyHandlers by delegation."""
+
+    def __init__(self, daily: DailyCog, admin: AdminCog) -> None:
+        self.daily, self.admin = daily, admin
+
+    async def daily_choose(
+        self, interaction: discord.Interaction[Any], challenge_id: int, choice: int
+    ) -> None:
+        """A daily option button."""
+        await self.daily.daily_choose(interaction, challenge_id, choice)
+
+    async def daily_open(self, interaction: discord.Interaction[Any], challenge_id: int) -> None:
+        """The daily Answer button."""
+        await self.daily.daily_open(interaction, challenge_id)
+
+    async def reset_confirm(
+        self, interaction: discord.Interaction[Any], admin_id: int, member_id: int
+    ) -> None:
+        """The score-reset confirmation."""
+        await self.admin.reset_confirm(interaction, admin_id, member_id)

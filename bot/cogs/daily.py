@@ -1,0 +1,158 @@
+"""/daily, the daily post itself, and answers to it (buttons and form, restart-safe)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.common import guarded
+from bot.cogs.quiz import cooldown
+from bot.container import Container
+from bot.domain.errors import InvalidAnswer
+from bot.domain.questions import McqQuestion
+from bot.scheduling import ChannelUnavailable
+from bot.services.daily import ChallengeClosed, Claim, RevealStats
+from bot.services.results import AnswerOutcome
+from bot.ui import embeds
+from bot.ui.components import ANSWER_INPUT, AnswerModal, modal_values
+from bot.ui.daily import DAILY_MODAL_PREFIX, challenge_embed, challenge_view, reveal_embed
+
+
+class DailyModal(AnswerModal):
+    """The answer form for a daily challenge (custom_id dc:s:<challenge id>)."""
+
+    def __init__(self, challenge_id: int, question: Any) -> None:
+        super().__init__(str(challenge_id), question)
+        self.custom_id = f"{DAILY_MODAL_PREFIX}{challenge_id}"
+
+
+class DailyCog(commands.Cog, name="Daily"):
+    """Posts the daily challenge and takes members' answers."""
+
+    def __init__(self, container: Container, bot: commands.Bot) -> None:
+        self.container = container
+        self.bot = bot
+
+    def _topic_name(self, slug: str) -> str:
+        topic = self.container.bank.topics.get(slug)
+        return topic.name if topic else slug
+
+    async def post(self, claim: Claim, reveal: RevealStats | None) -> int:
+        """Send the reveal (if any) and today's challenge as one message: one request per server."""
+        question = claim.question
+        assert claim.challenge.id is not None
+        sent: list[discord.Embed] = []
+        if reveal is not None and claim.previous is not None:
+            previous = self.container.bank.get(claim.previous.question_id)
+            if previous is not None:
+                sent.append(reveal_embed(previous, reveal))
+        sent.append(
+            challenge_embed(question, self._topic_name(question.topic), claim.challenge.closes_at)
+        )
+        channel = self.bot.get_partial_messageable(
+            claim.challenge.channel_id, guild_id=claim.challenge.guild_id
+        )
+        try:
+            message = await channel.send(
+                embeds=sent, view=challenge_view(claim.challenge.id, question)
+            )
+        except discord.NotFound as exc:
+            raise ChannelUnavailable(
+                "The daily channel was deleted. Pick a new one with /gradient daily set."
+            ) from exc
+        except discord.Forbidden as exc:
+            raise ChannelUnavailable(
+                "I'm not allowed to post in the daily channel. Give me View Channel, Send "
+                "Messages and Embed Links there, then run /gradient daily set again."
+            ) from exc
+        return message.id
+
+    @app_commands.command(
+        name="daily", description="Today's daily challenge for this server, and your streak"
+    )
+    @app_commands.guild_only()
+    @cooldown()
+    async def daily(self, interaction: discord.Interaction[Any]) -> None:
+        """Show today's challenge privately, answerable here too."""
+        assert interaction.guild_id is not None
+        async with self.container.database.unit_of_work() as session:
+            challenge = await self.container.daily.current(session, interaction.guild_id)
+            profile = await self.container.progress.profile(
+                session, interaction.user.id, interaction.guild_id
+            )
+        question = self.container.bank.get(challenge.question_id)
+        if question is None:
+            raise ChallengeClosed("Today's question is no longer in the bank.")
+        assert challenge.id is not None
+        embed = challenge_embed(question, self._topic_name(question.topic), challenge.closes_at)
+        streak = f"Your streak here: {profile.current_streak} day(s) (best {profile.best_streak})."
+        await interaction.response.send_message(
+            content=streak, embed=embed, view=challenge_view(challenge.id, question), ephemeral=True
+        )
+
+    async def _feedback(
+        self, interaction: discord.Interaction[Any], outcome: AnswerOutcome
+    ) -> None:
+        assert interaction.guild_id is not None
+        async with self.container.database.unit_of_work() as session:
+            profile = await self.container.progress.profile(
+                session, interaction.user.id, interaction.guild_id
+            )
+        streak = f"🔥 Streak: {profile.current_streak} day(s) (best {profile.best_streak})."
+        await interaction.response.send_message(
+            content=streak, embeds=embeds.feedback(outcome), ephemeral=True
+        )
+
+    @guarded
+    async def daily_choose(
+        self, interaction: discord.Interaction[Any], challenge_id: int, choice: int
+    ) -> None:
+        """An option of the daily MCQ."""
+        async with self.container.database.unit_of_work() as session:
+            outcome = await self.container.daily.answer(
+                session,
+                challenge_id,
+                interaction.user.id,
+                interaction.user.display_name,
+                chr(65 + choice),
+            )
+        await self._feedback(interaction, outcome)
+
+    @guarded
+    async def daily_open(self, interaction: discord.Interaction[Any], challenge_id: int) -> None:
+        """Open the answer form, unless the member already answered or it closed."""
+        async with self.container.database.unit_of_work() as session:
+            challenge = await self.container.daily.challenge(session, challenge_id)
+        question = self.container.bank.get(challenge.question_id) if challenge else None
+        if challenge is None or question is None or challenge.status == "revealed":
+            raise ChallengeClosed()
+        if isinstance(question, McqQuestion):
+            raise InvalidAnswer("Use the A–E buttons for this one.")
+        await interaction.response.send_modal(DailyModal(challenge_id, question))
+
+    @guarded
+    async def daily_submit(self, interaction: discord.Interaction[Any], challenge_id: int) -> None:
+        """The daily answer form was submitted."""
+        text = modal_values(dict(interaction.data or {})).get(ANSWER_INPUT, "").strip()
+        if not text:
+            raise InvalidAnswer("Your answer was empty. Press Answer to try again.")
+        async with self.container.database.unit_of_work() as session:
+            outcome = await self.container.daily.answer(
+                session, challenge_id, interaction.user.id, interaction.user.display_name, text
+            )
+        await self._feedback(interaction, outcome)
+
+    async def dispatch_modal(self, interaction: discord.Interaction[Any]) -> bool:
+        """Route a daily answer form; True when it was ours."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return False
+        if not custom_id.startswith(DAILY_MODAL_PREFIX):
+            return False
+        raw = custom_id.removeprefix(DAILY_MODAL_PREFIX)
+        await self.daily_submit(interaction, int(raw) if raw.isdigit() else -1)
+        return True
