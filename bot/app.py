@@ -24,6 +24,18 @@ from bot.ui.daily import DAILY_ITEMS
 
 log = logging.getLogger(__name__)
 STALE_BUTTON = "That button is from an older version of Gradient. Run /quiz for a fresh question."
+FORGED_BUTTON = "That button doesn't belong to this message, so nothing was recorded."
+
+
+def _custom_ids(message: discord.Message | None) -> set[str]:
+    """Every custom_id on a message's buttons."""
+    found: set[str] = set()
+    for row in message.components if message else []:
+        for child in getattr(row, "children", []):
+            custom_id = getattr(child, "custom_id", None)
+            if custom_id:
+                found.add(custom_id)
+    return found
 
 
 def intents() -> discord.Intents:
@@ -98,6 +110,9 @@ class GradientBot(commands.Bot):
             )
             if not is_ours(custom_id) and not daily:
                 await reply_privately(interaction, STALE_BUTTON)
+            elif custom_id not in _custom_ids(interaction.message):
+                # discord.py drops a click whose custom_id is not on the message: answer it anyway.
+                await reply_privately(interaction, FORGED_BUTTON)
 
     async def on_ready(self) -> None:
         """Log who we are; nothing to set up here."""
