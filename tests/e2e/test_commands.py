@@ -1,4 +1,4 @@
-"""The other commands end to end: review, behavioral, mock, stats, weak, leaderboard, help, forget-me."""
+"""Other commands end to end: review, behavioral, mock, stats, weak, leaderboard, help, forget."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ async def test_behavioral_gives_star_feedback(world: World) -> None:
     modal = await opener.done()
     assert modal["data"]["title"].startswith("Tell your story")
     story = (
-        "At my last company our team disagreed on the churn metric. My task was to settle it by Friday. "
+        "At my last company our team disagreed on the churn metric. "
+        "My task was to settle it by Friday. "
         "I built a simulation and I met my teammate to compare both views with data. "
         "As a result we shipped and churn fell by 4 points, and I learned to test ideas early."
     )
