@@ -24,6 +24,7 @@ PERIODS = [
     app_commands.Choice(name="this week", value="week"),
     app_commands.Choice(name="this month", value="month"),
     app_commands.Choice(name="all time", value="all"),
+    app_commands.Choice(name="this season", value="season"),
 ]
 SCOPES = [
     app_commands.Choice(name="this server", value="server"),
@@ -110,7 +111,7 @@ class ProgressCog(commands.Cog, name="Progress"):
     async def _page(
         self, interaction: discord.Interaction[Any], scope: str, period: str, page: int
     ) -> dict[str, Any]:
-        if period not in {"week", "month", "all"} or scope not in {"s", "g"}:
+        if period not in {"week", "month", "all", "season"} or scope not in {"s", "g"}:
             raise GradientError("That leaderboard doesn't exist.")
         guild_id = interaction.guild_id if scope == "s" else None
         if scope == "s" and guild_id is None:

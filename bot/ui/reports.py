@@ -11,7 +11,12 @@ from bot.services.progress import Profile, WeakTopics
 from bot.ui.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, bullet_list, clip
 
 BLUE = 0x5865F2
-PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
+PERIOD_NAMES = {
+    "week": "this week",
+    "month": "this month",
+    "all": "all time",
+    "season": "this season",
+}
 
 
 def _topic(bank: Bank, slug: str | None) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.app import GradientBot
@@ -27,6 +28,7 @@ class World:
     bo: FakeUser
     admin: FakeUser
     dev_guild_id: int | None = None
+    clock: Callable[[], datetime] | None = None  # when set, every service and the scheduler use it
     bot: GradientBot | None = None
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -46,6 +48,18 @@ class World:
         )
         container = await build_container(settings)
         bot = GradientBot(container, guild_ready_timeout=0.1)
+        if self.clock is not None:
+            for service in (
+                container.learning,
+                container.progress,
+                container.leaderboards,
+                container.quiz,
+                container.mock,
+                container.daily,
+                container.admin,
+                bot.daily_scheduler,
+            ):
+                service.clock = self.clock
         ready_before = self.fake.connections
         self._task = asyncio.create_task(bot.start(self.fake.token))
         self.bot = bot
