@@ -213,3 +213,18 @@ def test_learning_benchmark_runs_and_prints_its_summary_line(tmp_path: Path) -> 
         "weakest_share_adaptive",
         "weakest_share_random",
     ]
+
+
+def test_daily_fanout_benchmark_runs_and_prints_its_summary_line(tmp_path: Path) -> None:
+    bench = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "daily_fanout.py"), "--guilds", "5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert bench.returncode == 0, bench.stderr
+    fields = dict(part.split("=") for part in bench.stdout.strip().splitlines()[-1].split())
+    assert list(fields) == ["guilds", "seconds", "bound_seconds", "ratio", "duplicates", "http_429"]
+    assert (fields["guilds"], fields["duplicates"], fields["http_429"]) == ("5", "0", "0")

@@ -1,0 +1,109 @@
+"""Daily-challenge fan-out: N servers due at the same minute, posted through the fake Discord.
+
+Two schedulers (as two processes would be) share one database and race for every server; the
+claim rows must let exactly one post through per server, and the shared rate limiter must keep
+REST traffic at or below 25 requests per second, so N servers take about N / 25 seconds.
+
+    python bench/daily_fanout.py [--guilds 2000]
+
+Ends with a line such as:
+guilds=2000 seconds=81.2 bound_seconds=80.0 ratio=1.02 duplicates=0 http_429=0
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from datetime import time as clock_time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.app import GradientBot
+from bot.container import build_container
+from bot.db import migrate
+from bot.db.engine import Database
+from bot.scheduling import REQUESTS_PER_SECOND, DailyScheduler, RateLimiter
+from bot.services.daily import DailyService
+from bot.settings import Settings
+from tests.conftest import TEST_BANK
+from tests.e2e.fake_discord import FakeDiscord
+
+POST_AT = clock_time(9, 0)
+NOW = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
+
+
+async def fan_out(guilds: int) -> None:
+    """Set up N servers, then let two schedulers race to post them all."""
+    fake = FakeDiscord()
+    await fake.start()
+    with tempfile.TemporaryDirectory() as tmp, fake.patched():
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'fanout.db'}"
+        await asyncio.to_thread(migrate.upgrade, url)
+        settings = Settings(DISCORD_TOKEN=fake.token, DATABASE_URL=url, QUESTIONS_DIR=TEST_BANK)  # type: ignore[call-arg]
+        container = await build_container(settings)
+        bot = GradientBot(container)
+        await bot.login(fake.token)  # REST only: posting needs no gateway connection
+        channels = []
+        service = DailyService(container.bank, container.learning, clock=lambda: NOW)
+        async with container.database.unit_of_work() as session:
+            for i in range(guilds):
+                guild = fake.add_guild(f"guild {i}")
+                channel = fake.add_channel(guild, "daily")
+                channels.append(channel)
+                await service.configure(
+                    session,
+                    guild.id,
+                    guild.name,
+                    channel_id=channel.id,
+                    at=POST_AT,
+                    timezone="UTC",
+                    topics=[],
+                    difficulty=None,
+                )
+            configs = await service.enabled_configs(session)
+        second_db = Database.from_url(url)
+        limiter = RateLimiter(
+            REQUESTS_PER_SECOND
+        )  # one budget for the whole deployment's REST traffic
+        schedulers = [
+            DailyScheduler(db, service, bot.daily_cog, clock=lambda: NOW, limiter=limiter)
+            for db in (container.database, second_db)
+        ]
+        before = len(fake.requests)
+        started = time.perf_counter()
+        results = await asyncio.gather(*(s.catch_up(configs) for s in schedulers))
+        elapsed = time.perf_counter() - started
+        posts = Counter(m.channel_id for m in fake.messages.values() if not m.ephemeral)
+        duplicates = sum(count - 1 for count in posts.values() if count > 1)
+        missing = sum(1 for c in channels if posts[c.id] == 0)
+        outcomes = Counter(r.outcome for batch in results for r in batch)
+        requests = len(fake.requests) - before
+        await second_db.dispose()
+        await bot.close()
+    await fake.stop()
+    bound = guilds / REQUESTS_PER_SECOND
+    print(f"{guilds} servers due at once, two schedulers racing on one database")
+    print(f"outcomes: {dict(outcomes)}; REST requests: {requests}; missing posts: {missing}")
+    print(f"rate: {requests / elapsed:.1f} requests/s (limit {REQUESTS_PER_SECOND:.0f}/s)")
+    print(
+        f"guilds={guilds} seconds={elapsed:.1f} bound_seconds={bound:.1f} "
+        f"ratio={elapsed / bound:.2f} duplicates={duplicates} http_429={fake.rate_limited}"
+    )
+
+
+def main() -> None:
+    """Parse arguments and run the fan-out."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--guilds", type=int, default=2000)
+    args = parser.parse_args()
+    asyncio.run(fan_out(args.guilds))
+
+
+if __name__ == "__main__":
+    main()
