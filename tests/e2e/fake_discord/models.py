@@ -108,7 +108,7 @@ def walk_components(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]
                 yield from walk_components([child])
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Message:
     """A message the fake holds; `files` keeps the uploaded bytes by filename."""
 
@@ -132,6 +132,11 @@ class Message:
     legacy_interaction: dict[str, Any] | None = None
     timestamp: str = field(default_factory=iso_now)
     edited_timestamp: str | None = None
+
+    def __repr__(self) -> str:
+        flags = f" flags={self.flags}" if self.flags else ""
+        deleted = " deleted" if self.deleted else ""
+        return f"<Message {self.id} in {self.channel_id}{flags}{deleted} {self.text()[:60]!r}>"
 
     @property
     def ephemeral(self) -> bool:
@@ -269,6 +274,8 @@ class Interaction:
 
     def _why_not(self, what: str, timeout: float) -> str:
         parts = [f"{self.label}: no {what} within {timeout:.1f}s"]
+        if self.response_type in (1, 8, 9):
+            parts = [f"{self.label}: answered with callback type {self.response_type}, no message"]
         if self.rejections:
             parts.append("the fake rejected the bot's callback: " + "; ".join(self.rejections))
         if self.late_callbacks:
@@ -276,10 +283,11 @@ class Interaction:
         return "; ".join(parts)
 
     async def done(self, timeout: float = 3.0) -> dict[str, Any]:  # noqa: ASYNC109
-        """The initial callback payload; AssertionError if none arrives within timeout of sending."""
+        """The initial callback payload; AssertionError if none came within timeout of sending."""
         deadline = self.sent_at + timeout
+        # a rejected callback fails fast: discord.py raises instead of retrying a 400
         await self._fake.events.wait_for(
-            lambda: self.response is not None or bool(self.late_callbacks),
+            lambda: self.response is not None or bool(self.late_callbacks or self.rejections),
             deadline,
             lambda: self._why_not("interaction response", timeout),
         )
@@ -291,12 +299,21 @@ class Interaction:
         """The original response message once it has content (a deferral must be filled in)."""
         deadline = asyncio.get_running_loop().time() + timeout
         await self._fake.events.wait_for(
-            lambda: self.message is not None and not self.message.loading,
+            lambda: (
+                (self.message is not None and not self.message.loading) or self._no_message_coming()
+            ),
             deadline,
             lambda: self._why_not("response message", timeout),
         )
-        assert self.message is not None
+        if self.message is None or self.message.loading:
+            raise AssertionError(self._why_not("response message", timeout))
         return self.message
+
+    def _no_message_coming(self) -> bool:
+        # a pong, autocomplete result or modal never makes a message; nor does a refused callback
+        if self.response_type in (1, 8, 9):
+            return True
+        return self.response is None and bool(self.rejections or self.late_callbacks)
 
     async def wait_followup(self, n: int = 1, timeout: float = 3.0) -> Message:  # noqa: ASYNC109
         """The n-th followup message (1-based) once it exists."""
