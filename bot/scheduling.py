@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,10 @@ MISFIRE_GRACE_SECONDS = (
     6 * 3600
 )  # a post delayed by a busy loop or a restart is still sent, hours late
 REQUESTS_PER_SECOND = 25.0  # well under Discord's global 50/s, leaving room for interactions
+# Thousands of servers can share a post minute; a few runs at a time keep database transactions
+# short and uncontended (SQLite in particular), and the rate limiter is the real pace anyway.
+CONCURRENT_RUNS = 8
+RETRY_AFTER = timedelta(minutes=3)
 
 
 class ChannelUnavailable(Exception):
@@ -88,6 +92,7 @@ class DailyScheduler:
         self.limiter = limiter or RateLimiter(REQUESTS_PER_SECOND)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._catch_up: asyncio.Task[list[RunResult]] | None = None
+        self._slots = asyncio.Semaphore(CONCURRENT_RUNS)
 
     @staticmethod
     def job_id(guild_id: int) -> str:
@@ -147,14 +152,27 @@ class DailyScheduler:
         return list(await asyncio.gather(*(self.run_guild(c.guild_id) for c in due)))
 
     async def run_guild(self, guild_id: int, force: bool = False) -> RunResult:
-        """Claim, send, confirm: the whole post for one server."""
+        """Claim, send, confirm: the whole post for one server; a failure is retried shortly."""
         try:
-            return await self._run(guild_id, force)
+            async with self._slots:
+                return await self._run(guild_id, force)
         except Exception:
-            log.exception(
-                "daily post for guild %s failed; it is retried at the next start or run", guild_id
-            )
+            log.exception("daily post for guild %s failed; retrying in %s", guild_id, RETRY_AFTER)
+            self._retry_later(guild_id)
             return RunResult(guild_id, "failed")
+
+    def _retry_later(self, guild_id: int) -> None:
+        # The claim lease (2 minutes) has expired by then, so the retry can retake the day.
+        if self.scheduler.running:
+            self.scheduler.add_job(
+                self.run_guild,
+                "date",
+                run_date=datetime.now(UTC) + RETRY_AFTER,
+                args=[guild_id],
+                id=f"daily-retry:{guild_id}",
+                replace_existing=True,
+                misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            )
 
     async def _run(self, guild_id: int, force: bool) -> RunResult:
         async with self.database.unit_of_work() as session:

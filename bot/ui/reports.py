@@ -145,6 +145,7 @@ HELP = [
         "/leaderboard [period] [scope]",
         "Top 10 of the server or the world, week, month or all time.",
     ),
+    ("/daily", "Today's daily challenge in this server, and your streak."),
     ("/forget-me", "Delete everything Gradient knows about you (asks first)."),
 ]
 

@@ -232,3 +232,19 @@ async def test_rate_limiter_spaces_calls() -> None:
     start = loop.time()
     await asyncio.gather(*(limiter.wait() for _ in range(11)))
     assert loop.time() - start >= 0.19
+
+
+async def test_a_failed_post_is_retried_later_the_same_day(services: Services, svc: DailyService) -> None:
+    await configure(services, svc, GUILD, time(9, 0), "Europe/Berlin")
+    poster = FakePoster()
+    poster.fail_next = RuntimeError("Discord had a bad minute")
+    scheduler = make(services, svc, poster)
+    scheduler.scheduler.start()
+    try:
+        assert (await scheduler.run_guild(GUILD)).outcome == "failed"
+        retry = scheduler.scheduler.get_job(f"daily-retry:{GUILD}")
+        assert retry is not None
+        services.clock.advance(minutes=3)
+        assert (await scheduler.run_guild(GUILD)).outcome == "posted"
+    finally:
+        await scheduler.shutdown()
