@@ -16,6 +16,10 @@ from tests.conftest import TEST_BANK
 from tests.e2e.fake_discord import FakeChannel, FakeDiscord, FakeGuild, FakeUser, Interaction
 
 
+async def _identify_at_once(shard_id: int | None, *, initial: bool = False) -> None:
+    """discord.py waits 5 s before every re-IDENTIFY; the fake needs no such politeness."""
+
+
 @dataclass
 class World:
     """A fake Discord with a server, a channel, three members, and Gradient connected to it."""
@@ -48,6 +52,7 @@ class World:
         )
         container = await build_container(settings)
         bot = GradientBot(container, guild_ready_timeout=0.1)
+        bot.before_identify_hook = _identify_at_once  # type: ignore[method-assign]
         if self.clock is not None:
             for service in (
                 container.learning,
