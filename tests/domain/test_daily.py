@@ -25,7 +25,7 @@ def test_parse_time(text: str, expected: time) -> None:
 
 @pytest.mark.parametrize("text", ["25:00", "9am", "", "12:60", "noon"])
 def test_parse_time_rejects_nonsense_kindly(text: str) -> None:
-    with pytest.raises(daily.BadSchedule, match="HH:MM|00:00"):
+    with pytest.raises(daily.BadSchedule, match=r"HH:MM|00:00"):
         daily.parse_time(text)
 
 

@@ -234,7 +234,9 @@ async def test_rate_limiter_spaces_calls() -> None:
     assert loop.time() - start >= 0.19
 
 
-async def test_a_failed_post_is_retried_later_the_same_day(services: Services, svc: DailyService) -> None:
+async def test_a_failed_post_is_retried_later_the_same_day(
+    services: Services, svc: DailyService
+) -> None:
     await configure(services, svc, GUILD, time(9, 0), "Europe/Berlin")
     poster = FakePoster()
     poster.fail_next = RuntimeError("Discord had a bad minute")
