@@ -14,12 +14,14 @@ from bot.db.engine import Database
 from bot.db.questions import sync_questions
 from bot.db.types import utcnow
 from bot.services.admin import AdminService
+from bot.services.custom import CustomQuestionService
 from bot.services.daily import DailyService
 from bot.services.leaderboard import LeaderboardService
 from bot.services.learning import LearningService
 from bot.services.mock import MockService
 from bot.services.progress import ProgressService
 from bot.services.quiz import QuizService
+from bot.services.reports import ReportService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ class Container:
     mock: MockService
     daily: DailyService
     admin: AdminService
+    custom: CustomQuestionService
+    reports: ReportService
 
     async def close(self) -> None:
         """Release the database pool."""
@@ -94,16 +98,19 @@ async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> 
 def wire(settings: Settings, database: Database, bank: Bank) -> Container:
     """Build the services over a database and a bank."""
     learning = LearningService(bank)
-    quiz = QuizService(bank, learning)
+    custom = CustomQuestionService(bank)
+    quiz = QuizService(bank, learning, custom=custom)
     return Container(
         settings=settings,
         database=database,
         bank=bank,
         learning=learning,
-        progress=ProgressService(bank),
+        progress=ProgressService(bank, custom=custom),
         leaderboards=LeaderboardService(),
         quiz=quiz,
         mock=MockService(bank, quiz),
-        daily=DailyService(bank, learning),
+        daily=DailyService(bank, learning, custom=custom),
         admin=AdminService(),
+        custom=custom,
+        reports=ReportService(),
     )

@@ -81,7 +81,7 @@ class AnsweringCog(commands.Cog, name="Answering"):
         """The Answer button: open the modal if this user may still answer."""
         async with self.container.database.unit_of_work() as session:
             row = await self.container.quiz.load(session, token, interaction.user.id)
-        question = self.container.quiz.question_of(row)
+            question = await self.container.quiz.question_of(session, row)
         if isinstance(question, McqQuestion):
             raise InvalidAnswer("Use the A–E buttons for this one.")
         await interaction.response.send_modal(AnswerModal(token, question))

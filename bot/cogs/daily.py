@@ -46,7 +46,10 @@ class DailyCog(commands.Cog, name="Daily"):
         assert claim.challenge.id is not None
         sent: list[discord.Embed] = []
         if reveal is not None and claim.previous is not None:
-            previous = self.container.bank.get(claim.previous.question_id)
+            async with self.container.database.unit_of_work() as session:
+                previous = await self.container.custom.get(
+                    session, claim.previous.question_id, claim.previous.guild_id
+                )
             if previous is not None:
                 sent.append(reveal_embed(previous, reveal))
         sent.append(
@@ -83,7 +86,9 @@ class DailyCog(commands.Cog, name="Daily"):
             profile = await self.container.progress.profile(
                 session, interaction.user.id, interaction.guild_id
             )
-        question = self.container.bank.get(challenge.question_id)
+            question = await self.container.custom.get(
+                session, challenge.question_id, interaction.guild_id
+            )
         if question is None:
             raise ChallengeClosed("Today's question is no longer in the bank.")
         assert challenge.id is not None
@@ -126,7 +131,11 @@ class DailyCog(commands.Cog, name="Daily"):
         """Open the answer form, unless the member already answered or it closed."""
         async with self.container.database.unit_of_work() as session:
             challenge = await self.container.daily.challenge(session, challenge_id)
-        question = self.container.bank.get(challenge.question_id) if challenge else None
+            question = (
+                await self.container.custom.get(session, challenge.question_id, challenge.guild_id)
+                if challenge
+                else None
+            )
         if challenge is None or question is None or challenge.status == "revealed":
             raise ChallengeClosed()
         if isinstance(question, McqQuestion):

@@ -129,7 +129,9 @@ class QuizCog(commands.Cog, name="Quiz"):
         """Serve the most overdue review."""
         asker = asker_of(interaction)
         async with self.container.database.unit_of_work() as session:
-            due = await self.container.progress.due_reviews(session, asker.user_id, limit=1)
+            due = await self.container.progress.due_reviews(
+                session, asker.user_id, limit=1, guild_id=asker.guild_id
+            )
             served = None
             if due.question_ids:
                 served = await self.container.quiz.serve_question(

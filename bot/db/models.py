@@ -59,6 +59,7 @@ class Guild(SQLModel, table=True):
     daily_topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     daily_difficulty: str | None = Field(default=None, max_length=8)
     daily_problem: str | None = Field(default=None, max_length=300)
+    daily_custom: bool = Field(default=False)
     season_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _created()
     updated_at: datetime = _created()
@@ -76,6 +77,12 @@ class QuestionRow(SQLModel, table=True):
     content_hash: str = Field(max_length=16)
     version: int = Field(default=1)
     retired: bool = Field(default=False)
+    # A server's own question: served only there, its content kept here (bank questions: NULL).
+    guild_id: int | None = Field(
+        default=None, sa_type=BigInteger, foreign_key="guilds.id", ondelete="CASCADE", index=True
+    )
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
     first_seen_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -247,3 +254,17 @@ class AppState(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(sa_type=Text)
     updated_at: datetime = _created()
+
+
+class QuestionReport(SQLModel, table=True):
+    """A learner's report that a question is wrong or unclear, tied to the version they saw."""
+
+    __tablename__ = "question_reports"
+    __table_args__ = (Index(None, "guild_id", "created_at"),)
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    question_id: str = Field(foreign_key="questions.id", max_length=32, ondelete="CASCADE")
+    question_version: int
+    guild_id: int | None = Field(default=None, sa_type=BigInteger)
+    user_id: int = Field(sa_type=BigInteger, foreign_key="users.id", ondelete="CASCADE")
+    text: str = Field(sa_type=Text)
+    created_at: datetime = _created()

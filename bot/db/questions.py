@@ -27,7 +27,9 @@ async def sync_questions(
     session: AsyncSession, questions: Iterable[AnyQuestion], now: datetime
 ) -> SyncReport:
     """Upsert every bank question by id; retire rows the bank no longer has (never delete)."""
-    rows = {row.id: row for row in (await session.scalars(select(QuestionRow))).all()}
+    # Servers' own questions are not the bank's to retire.
+    bank_rows = select(QuestionRow).where(col(QuestionRow.guild_id).is_(None))
+    rows = {row.id: row for row in (await session.scalars(bank_rows)).all()}
     added = changed = 0
     seen: set[str] = set()
     for q in questions:
@@ -65,7 +67,7 @@ async def sync_questions(
     if gone:
         await session.execute(
             update(QuestionRow)
-            .where(col(QuestionRow.id).in_(gone))
+            .where(col(QuestionRow.id).in_(gone), col(QuestionRow.guild_id).is_(None))
             .values(retired=True, updated_at=now)
         )
     await session.flush()

@@ -17,7 +17,8 @@ from bot.db.upsert import insert
 from bot.db.users import ensure_guild, ensure_user
 from bot.domain import daily
 from bot.domain.errors import GradientError, NoQuestionAvailable
-from bot.domain.questions import AnyQuestion, Difficulty, Kind
+from bot.domain.questions import AnyQuestion, Kind
+from bot.services.custom import CustomQuestionService
 from bot.services.learning import LearningService
 from bot.services.results import AnswerOutcome
 
@@ -102,18 +103,29 @@ class DailyService:
     """The daily challenge's rules over the store; never commits."""
 
     def __init__(
-        self, bank: Bank, learning: LearningService, clock: Callable[[], datetime] = utcnow
+        self,
+        bank: Bank,
+        learning: LearningService,
+        clock: Callable[[], datetime] = utcnow,
+        custom: CustomQuestionService | None = None,
     ) -> None:
         self.bank = bank
         self.learning = learning
         self.clock = clock
+        self.custom = custom or CustomQuestionService(bank)
 
-    def pool(self, topics: Sequence[str], difficulty: str | None) -> list[str]:
-        """Question ids a guild's challenge may use: concept questions in its topics."""
+    def pool(
+        self, topics: Sequence[str], difficulty: str | None, extra: Sequence[AnyQuestion] = ()
+    ) -> list[str]:
+        """Question ids a server's challenge may use: concept questions in its topics."""
+        candidates = [*self.bank.active(), *extra]
         return [
             q.id
-            for q in self.bank.active(difficulty=Difficulty(difficulty) if difficulty else None)
-            if q.kind != Kind.BEHAVIORAL.value and (not topics or q.topic in topics)
+            for q in candidates
+            if q.kind != Kind.BEHAVIORAL.value
+            and not q.retired
+            and (not topics or q.topic in topics)
+            and (difficulty is None or q.difficulty == difficulty)
         ]
 
     async def configure(
@@ -127,10 +139,12 @@ class DailyService:
         timezone: str,
         topics: Sequence[str],
         difficulty: str | None,
+        include_custom: bool = False,
     ) -> datetime:
         """Enable or change the daily challenge; returns the next post time."""
         zone = daily.parse_zone(timezone)
-        if not self.pool(topics, difficulty):
+        extra = await self.custom.active(session, guild_id) if include_custom else []
+        if not self.pool(topics, difficulty, extra):
             raise NoQuestionAvailable("No questions match those topics and difficulty.")
         now = self.clock()
         await ensure_guild(session, guild_id, guild_name, now)
@@ -144,6 +158,7 @@ class DailyService:
                 timezone=zone.key,
                 daily_topics=list(topics),
                 daily_difficulty=difficulty,
+                daily_custom=include_custom,
                 daily_problem=None,
                 updated_at=now,
             )
@@ -213,8 +228,9 @@ class DailyService:
                 )
             ).all()
         )
+        extra = await self.custom.active(session, guild_id) if guild.daily_custom else []
         question_id = daily.choose_question(
-            self.pool(cfg.topics, cfg.difficulty), guild_id, today, used
+            self.pool(cfg.topics, cfg.difficulty, extra), guild_id, today, used
         )
         if question_id is None:
             raise NoQuestionAvailable()
@@ -267,7 +283,7 @@ class DailyService:
                 .limit(1)
             )
         ).first()
-        question = self.bank.get(challenge.question_id)
+        question = await self.custom.get(session, challenge.question_id, guild_id)
         if question is None:
             raise NoQuestionAvailable()
         return Claim(challenge, question, previous)
@@ -340,6 +356,7 @@ class DailyService:
             source="daily",
             guild_id=challenge.guild_id,
             daily_challenge_id=challenge.id,
+            question=await self.custom.get(session, challenge.question_id, challenge.guild_id),
         )
 
     async def challenge(self, session: AsyncSession, challenge_id: int) -> DailyChallenge | None:

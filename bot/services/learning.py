@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,6 +71,22 @@ def grade_response(question: AnyQuestion, response: str) -> Graded:
     return Graded(grade, report)
 
 
+def _matching(
+    questions: Sequence[AnyQuestion],
+    topic: str | None,
+    difficulty: Difficulty | None,
+    kind: Kind | None,
+) -> list[AnyQuestion]:
+    return [
+        q
+        for q in questions
+        if not q.retired
+        and (topic is None or q.topic == topic)
+        and (difficulty is None or q.difficulty == difficulty)
+        and (kind is None or q.kind == kind)
+    ]
+
+
 class LearningService:
     """Serves questions and records answers; the caller's unit of work commits."""
 
@@ -88,12 +104,16 @@ class LearningService:
         *,
         kinds: frozenset[Kind] | None = None,
         competency: str | None = None,
+        extra: Sequence[AnyQuestion] = (),
         rng: random.Random | None = None,
     ) -> ServedQuestion:
         """Due reviews first, then the weakest topic at the learner's level, then new questions."""
         pool = [
             q
-            for q in self.bank.active(topic, difficulty, kind)
+            for q in [
+                *self.bank.active(topic, difficulty, kind),
+                *_matching(extra, topic, difficulty, kind),
+            ]
             if (kinds is None or Kind(q.kind) in kinds)
             and (competency is None or getattr(q, "competency", None) == competency)
         ]
@@ -127,9 +147,15 @@ class LearningService:
         guild_id: int | None = None,
         served_at: datetime | None = None,
         daily_challenge_id: int | None = None,
+        question: AnyQuestion | None = None,
     ) -> AnswerOutcome:
         """Grade and record one answer; update points, mastery, review card and streak together."""
-        question = self.bank.get(question_id)
+        # A server's own question is resolved by the caller, which knows the server.
+        question = (
+            question
+            if question is not None and question.id == question_id
+            else self.bank.get(question_id)
+        )
         if question is None:
             raise UnknownQuestion()
         if source not in SOURCES:

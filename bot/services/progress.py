@@ -15,6 +15,7 @@ from bot.db.models import GLOBAL_SCOPE, Attempt, Score, TopicStat
 from bot.db.types import utcnow
 from bot.domain import mastery, streaks
 from bot.domain.periods import Period, period_start
+from bot.services.custom import CustomQuestionService
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,15 @@ class DueReviews:
 class ProgressService:
     """Reads progress; never writes."""
 
-    def __init__(self, bank: Bank, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        clock: Callable[[], datetime] = utcnow,
+        custom: CustomQuestionService | None = None,
+    ) -> None:
         self.bank = bank
         self.clock = clock
+        self.custom = custom or CustomQuestionService(bank)
 
     def _mastery(self, topic: str, row: TopicStat, now: datetime) -> TopicMastery:
         skill = mastery.decay(progress.skill_of(row), row.last_answered_at, now)
@@ -145,13 +152,17 @@ class ProgressService:
         thin = tuple(sorted(t for t, s in skills.items() if not s.enough_evidence))
         return WeakTopics(tuple(self._mastery(t, rows[t], now) for t, _ in weakest), thin)
 
-    async def due_reviews(self, session: AsyncSession, user_id: int, limit: int = 10) -> DueReviews:
-        """Question ids due for review (still in the bank), most overdue first."""
+    async def due_reviews(
+        self, session: AsyncSession, user_id: int, limit: int = 10, guild_id: int | None = None
+    ) -> DueReviews:
+        """Due question ids still servable here (bank, or this server's own), most overdue first."""
         now = self.clock()
         cards = await progress.due_cards(session, user_id, now, limit=limit * 3)
-        ids = [
-            c.question_id for c in cards if (q := self.bank.get(c.question_id)) and not q.retired
-        ]
+        ids = []
+        for card in cards:
+            question = await self.custom.get(session, card.question_id, guild_id)
+            if question is not None and not question.retired:
+                ids.append(card.question_id)
         return DueReviews(
             tuple(ids[:limit]),
             await progress.due_count(session, user_id, now),

@@ -18,6 +18,7 @@ from bot.db.types import utcnow
 from bot.db.users import ensure_guild, ensure_user
 from bot.domain.errors import AlreadyAnswered, GradientError, UnknownQuestion
 from bot.domain.questions import AnyQuestion, Difficulty, Kind
+from bot.services.custom import CustomQuestionService
 from bot.services.learning import LearningService
 from bot.services.results import AnswerOutcome
 
@@ -77,11 +78,17 @@ class QuizService:
     """Serves questions as tokens and takes each token's answer exactly once."""
 
     def __init__(
-        self, bank: Bank, learning: LearningService, clock: Callable[[], datetime] = utcnow
+        self,
+        bank: Bank,
+        learning: LearningService,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        custom: CustomQuestionService | None = None,
     ) -> None:
         self.bank = bank
         self.learning = learning
         self.clock = clock
+        self.custom = custom or CustomQuestionService(bank)
 
     async def register(self, session: AsyncSession, asker: Asker) -> None:
         """Create or refresh the user (and guild) rows before anything points at them."""
@@ -148,6 +155,7 @@ class QuizService:
             Kind(filters.kind) if filters.kind else None,
             kinds=kinds,
             competency=filters.competency,
+            extra=await self.custom.active(session, asker.guild_id),
             rng=rng,
         )
         return await self._store(
@@ -165,7 +173,7 @@ class QuizService:
         mock_token: str | None = None,
     ) -> Served:
         """Serve one particular question (a due review, a mock's next step)."""
-        question = self.bank.get(question_id)
+        question = await self.custom.get(session, question_id, asker.guild_id)
         if question is None or question.retired:
             raise UnknownQuestion()
         await self.register(session, asker)
@@ -190,9 +198,9 @@ class QuizService:
             raise AlreadyAnswered()
         return row
 
-    def question_of(self, row: ServedQuestion) -> AnyQuestion:
-        """The bank question a served row points at."""
-        question = self.bank.get(row.question_id)
+    async def question_of(self, session: AsyncSession, row: ServedQuestion) -> AnyQuestion:
+        """The question a served row points at (the bank's, or the server's own)."""
+        question = await self.custom.get(session, row.question_id, row.guild_id)
         if question is None:
             raise UnknownQuestion()
         return question
@@ -224,6 +232,7 @@ class QuizService:
             source=row.source,
             guild_id=row.guild_id,
             served_at=row.served_at,
+            question=await self.question_of(session, row),
         )
         row.attempt_id = outcome.attempt_id
         return outcome

@@ -30,6 +30,7 @@ EXPECTED = {
     "served_questions",
     "mock_sessions",
     "app_state",
+    "question_reports",
 }
 
 
