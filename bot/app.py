@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.cogs.account import AccountCog
 from bot.cogs.admin import AdminCog
 from bot.cogs.answering import AnsweringCog
+from bot.cogs.authoring import AuthoringCog
 from bot.cogs.daily import DailyCog
 from bot.cogs.errors import on_app_command_error, reply_privately
 from bot.cogs.handlers import CogHandlers, DailyRouter
@@ -19,10 +20,12 @@ from bot.cogs.quiz import QuizCog
 from bot.cogs.sync import sync_if_changed
 from bot.container import Container
 from bot.scheduling import DailyScheduler, shard_owner
-from bot.ui.components import DYNAMIC_ITEMS, is_ours
+from bot.ui.authoring import AUTHORING_ITEMS
+from bot.ui.components import DYNAMIC_ITEMS
 from bot.ui.daily import DAILY_ITEMS
 
 log = logging.getLogger(__name__)
+ALL_ITEMS = (*DYNAMIC_ITEMS, *DAILY_ITEMS, *AUTHORING_ITEMS)
 STALE_BUTTON = "That button is from an older version of Gradient. Run /quiz for a fresh question."
 FORGED_BUTTON = "That button doesn't belong to this message, so nothing was recorded."
 
@@ -66,7 +69,8 @@ class GradientBot(commands.Bot):
         self.daily_scheduler = DailyScheduler(
             container.database, container.daily, self.daily_cog, owns=self._owns_guild
         )
-        admin = AdminCog(container, self.daily_scheduler)
+        self.authoring_handlers = AuthoringCog(container)
+        admin = AdminCog(container, self.daily_scheduler, self.authoring_handlers)
         self.daily_handlers = DailyRouter(self.daily_cog, admin)
         self._cogs_to_add: list[commands.Cog] = [
             QuizCog(container),
@@ -75,6 +79,7 @@ class GradientBot(commands.Bot):
             account,
             self.daily_cog,
             admin,
+            self.authoring_handlers,
         ]
 
     def _owns_guild(self, guild_id: int) -> bool:
@@ -85,7 +90,7 @@ class GradientBot(commands.Bot):
         """Runs once per process, before connecting: cogs, persistent buttons, command sync."""
         for cog in self._cogs_to_add:
             await self.add_cog(cog)
-        self.add_dynamic_items(*DYNAMIC_ITEMS, *DAILY_ITEMS)
+        self.add_dynamic_items(*ALL_ITEMS)
         self.tree.error(on_app_command_error)
         assert self.application_id is not None
         await sync_if_changed(
@@ -99,16 +104,14 @@ class GradientBot(commands.Bot):
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Answer modals (restart-safe) and buttons no handler knows (forged or stale)."""
-        if await self.answering.dispatch_modal(interaction):
-            return
-        if await self.daily_cog.dispatch_modal(interaction):
-            return
+        for router in (self.answering, self.daily_cog, self.authoring_handlers):
+            if await router.dispatch_modal(interaction):
+                return
         if interaction.type is discord.InteractionType.component:
             custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
-            daily = any(
-                item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in DAILY_ITEMS
-            )
-            if not is_ours(custom_id) and not daily:
+            if not any(
+                item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in ALL_ITEMS
+            ):
                 await reply_privately(interaction, STALE_BUTTON)
             elif custom_id not in _custom_ids(interaction.message):
                 # discord.py drops a click whose custom_id is not on the message: answer it anyway.

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.authoring import AuthoringCog
 from bot.cogs.common import guarded
 from bot.container import Container
 from bot.domain import daily as rules
@@ -47,10 +48,18 @@ class AdminCog(commands.Cog, name="Admin"):
     season_group = app_commands.Group(
         name="season", description="Leaderboard seasons", parent=gradient
     )
+    questions_group = app_commands.Group(
+        name="questions",
+        description="This server's own questions and problem reports",
+        parent=gradient,
+    )
 
-    def __init__(self, container: Container, scheduler: DailyScheduler) -> None:
+    def __init__(
+        self, container: Container, scheduler: DailyScheduler, authoring: AuthoringCog
+    ) -> None:
         self.container = container
         self.scheduler = scheduler
+        self.authoring = authoring
 
     def _topics(self, raw: str | None) -> list[str]:
         if not raw:
@@ -71,6 +80,7 @@ class AdminCog(commands.Cog, name="Admin"):
         timezone="IANA timezone, e.g. Europe/Berlin (start typing)",
         topics="Comma-separated topics (default: all)",
         difficulty="Only this difficulty (default: any)",
+        server_questions="Also use this server's own questions (default: no)",
     )
     @app_commands.choices(difficulty=DIFFICULTIES)
     @admin_only()
@@ -82,6 +92,7 @@ class AdminCog(commands.Cog, name="Admin"):
         timezone: str,
         topics: str | None = None,
         difficulty: app_commands.Choice[str] | None = None,
+        server_questions: bool = False,
     ) -> None:
         """Validate everything, store it, re-arm the job at once."""
         at = rules.parse_time(time)
@@ -103,6 +114,7 @@ class AdminCog(commands.Cog, name="Admin"):
                 timezone=zone.key,
                 topics=chosen,
                 difficulty=difficulty.value if difficulty else None,
+                include_custom=server_questions,
             )
             config = await self.container.daily.config(session, guild.id)
         assert config is not None
@@ -245,3 +257,83 @@ class AdminCog(commands.Cog, name="Admin"):
         await interaction.response.send_message(
             embed=embeds.notice(text, title="New season"), ephemeral=False
         )
+
+    @questions_group.command(
+        name="add", description="Write a question for this server (opens a form)"
+    )
+    @app_commands.describe(
+        topic="Its topic", kind="The kind of question", difficulty="How hard it is"
+    )
+    @app_commands.choices(
+        kind=[
+            app_commands.Choice(name="multiple choice", value="mcq"),
+            app_commands.Choice(name="short answer", value="short"),
+            app_commands.Choice(name="explain it", value="open"),
+        ],
+        difficulty=DIFFICULTIES,
+    )
+    @admin_only()
+    async def questions_add(
+        self,
+        interaction: discord.Interaction[Any],
+        topic: str,
+        kind: app_commands.Choice[str],
+        difficulty: app_commands.Choice[str],
+    ) -> None:
+        """Open the add-question form."""
+        await self.authoring.open_add(
+            interaction, topic.strip().casefold(), kind.value, difficulty.value
+        )
+
+    @questions_add.autocomplete("topic")
+    async def _add_topic(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.casefold()
+        return [
+            app_commands.Choice(
+                name=clip(self.container.bank.topics[slug].name, CHOICE_NAME), value=slug
+            )
+            for slug in self.authoring.concept_topics()
+            if needle in slug or needle in self.container.bank.topics[slug].name.casefold()
+        ][:CHOICES]
+
+    @questions_group.command(name="import", description="Import questions from a YAML or CSV file")
+    @app_commands.describe(file="A .yaml or .csv file in the bank's format (see the README)")
+    @admin_only()
+    async def questions_import(
+        self, interaction: discord.Interaction[Any], file: discord.Attachment
+    ) -> None:
+        """Every row validated; nothing imported unless all are valid."""
+        await self.authoring.import_file(interaction, file)
+
+    @questions_group.command(name="export", description="Download this server's questions as YAML")
+    @admin_only()
+    async def questions_export(self, interaction: discord.Interaction[Any]) -> None:
+        """The export file."""
+        await self.authoring.export_file(interaction)
+
+    @questions_group.command(name="list", description="This server's own questions")
+    @admin_only()
+    async def questions_list(self, interaction: discord.Interaction[Any]) -> None:
+        """List them."""
+        await self.authoring.list_questions(interaction)
+
+    @questions_group.command(
+        name="remove", description="Stop serving one of this server's questions"
+    )
+    @app_commands.describe(question_id="The id shown by /gradient questions list")
+    @admin_only()
+    async def questions_remove(
+        self, interaction: discord.Interaction[Any], question_id: str
+    ) -> None:
+        """Retire it."""
+        await self.authoring.remove(interaction, question_id)
+
+    @questions_group.command(
+        name="reports", description="Problem reports members made in this server"
+    )
+    @admin_only()
+    async def questions_reports(self, interaction: discord.Interaction[Any]) -> None:
+        """Show the reports."""
+        await self.authoring.list_reports(interaction)

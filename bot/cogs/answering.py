@@ -43,7 +43,9 @@ class AnsweringCog(commands.Cog, name="Answering"):
         if row.mock_token is not None:
             label = "Continue mock"
         await interaction.followup.send(
-            embeds=embeds.feedback(outcome), view=feedback_view(token, rate, label), ephemeral=True
+            embeds=embeds.feedback(outcome),
+            view=feedback_view(token, rate, label, report_id=q.id),
+            ephemeral=True,
         )
 
     async def _mark_answered(

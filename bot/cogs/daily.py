@@ -17,6 +17,7 @@ from bot.scheduling import ChannelUnavailable
 from bot.services.daily import ChallengeClosed, Claim, RevealStats
 from bot.services.results import AnswerOutcome
 from bot.ui import embeds
+from bot.ui.authoring import ReportButton
 from bot.ui.components import ANSWER_INPUT, AnswerModal, modal_values
 from bot.ui.daily import DAILY_MODAL_PREFIX, challenge_embed, challenge_view, reveal_embed
 
@@ -107,8 +108,10 @@ class DailyCog(commands.Cog, name="Daily"):
                 session, interaction.user.id, interaction.guild_id
             )
         streak = f"🔥 Streak: {profile.current_streak} day(s) (best {profile.best_streak})."
+        view = discord.ui.View(timeout=None)
+        view.add_item(ReportButton(outcome.question.id))
         await interaction.response.send_message(
-            content=streak, embeds=embeds.feedback(outcome), ephemeral=True
+            content=streak, embeds=embeds.feedback(outcome), view=view, ephemeral=True
         )
 
     @guarded

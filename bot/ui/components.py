@@ -13,6 +13,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot.domain.questions import AnyQuestion, BehavioralQuestion, McqQuestion
+from bot.ui.authoring import ReportButton
 from bot.ui.limits import MODAL_TITLE, TEXT_INPUT_MAX, clip
 
 TOKEN = r"[A-Za-z0-9_-]{1,40}"
@@ -326,14 +327,19 @@ def question_view(
 
 
 def feedback_view(
-    next_token: str, attempt_id: int | None = None, next_label: str = "Next question"
+    next_token: str,
+    attempt_id: int | None = None,
+    next_label: str = "Next question",
+    report_id: str | None = None,
 ) -> discord.ui.View:
-    """Under private feedback: optional self-rating buttons and the Next button."""
+    """Under private feedback: optional self-rating buttons, Next, and Report a problem."""
     view = discord.ui.View(timeout=None)
     if attempt_id is not None:
         for rating in RATINGS:
             view.add_item(RateButton(next_token, attempt_id, rating))
     view.add_item(NextButton(next_token, next_label))
+    if report_id is not None:
+        view.add_item(ReportButton(report_id))
     return view
 
 
