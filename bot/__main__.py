@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     qsub.add_parser("stats", help="counts by topic, kind and difficulty")
     qsub.add_parser("schema", help="write questions/schema.json for editors")
+    qsub.add_parser(
+        "reports", help="every problem report learners made, for the bank's maintainers"
+    )
 
     db = sub.add_parser("db", help="manage the database schema")
     dsub = db.add_subparsers(dest="action", required=True)

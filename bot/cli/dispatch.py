@@ -53,4 +53,8 @@ def _questions(args: argparse.Namespace, settings: Settings) -> int:
         return questions_cmd.validate_command(list(args.paths), settings.questions_dir)
     if args.action == "stats":
         return questions_cmd.stats_command(settings.questions_dir)
+    if args.action == "reports":
+        from bot.cli.reports_cmd import reports_command
+
+        return reports_command(settings)
     return questions_cmd.schema_command(settings.questions_dir)

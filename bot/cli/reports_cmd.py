@@ -1,0 +1,42 @@
+"""`python -m bot questions reports`: every problem report, for the bank's maintainers."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from bot.cli.errors import explain
+from bot.container import ensure_schema
+from bot.db.engine import Database
+from bot.services.reports import Report, ReportService
+from bot.settings import Settings
+
+
+async def _load(url: str) -> list[Report]:
+    await ensure_schema(url, auto_upgrade=False)
+    database = Database.from_url(url)
+    try:
+        async with database.unit_of_work() as session:
+            return await ReportService().everything(session)
+    finally:
+        await database.dispose()
+
+
+def reports_command(settings: Settings) -> int:
+    """Print one line per report, oldest first."""
+    try:
+        reports = asyncio.run(_load(settings.database_url))
+    except Exception as exc:
+        message = explain(exc, settings.database_url)
+        if message is None:
+            raise
+        print(f"gradient: {message}", file=sys.stderr)
+        return 1
+    for r in reports:
+        where = f"server {r.guild_id}" if r.guild_id else "DM"
+        text = " ".join(r.text.split())
+        print(
+            f"{r.created_at:%Y-%m-%d %H:%M} {r.question_id} v{r.question_version} ({where}): {text}"
+        )
+    print(f"{len(reports)} report(s).")
+    return 0
