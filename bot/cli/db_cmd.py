@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from bot.cli.errors import explain
+from bot.cli.errors import fail_clearly
 from bot.db import migrate
 from bot.settings import Settings
 
@@ -22,9 +20,5 @@ def db_command(action: str, revision: str | None, settings: Settings) -> int:
         else:
             print(migrate.current(url) or "no revision (empty database)")
     except Exception as exc:
-        message = explain(exc, url)
-        if message is None:
-            raise
-        print(f"gradient: {message}", file=sys.stderr)
-        return 1
+        return fail_clearly(exc, url)
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.bank.problems import BankError
@@ -25,3 +27,12 @@ def explain(exc: BaseException, database_url: str) -> str | None:
     if isinstance(exc, (OSError, ConnectionError)):
         return f"cannot reach the database at {where}: {exc}"
     return None
+
+
+def fail_clearly(exc: Exception, database_url: str) -> int:
+    """Print a known start-up failure as one line and return exit code 1; re-raise a real bug."""
+    message = explain(exc, database_url)
+    if message is None:
+        raise exc
+    print(f"gradient: {message}", file=sys.stderr)
+    return 1

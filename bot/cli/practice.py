@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.cli import practice_view as view
-from bot.cli.errors import explain
+from bot.cli.errors import fail_clearly
 from bot.container import Container, build_container
 from bot.db.users import ensure_user
 from bot.domain.errors import GradientError
@@ -263,8 +263,4 @@ def practice_command(args: argparse.Namespace, settings: Settings) -> int:
         console.print("\nStopped. Your answers so far are saved.")
         return 0
     except Exception as exc:
-        message = explain(exc, settings.database_url)
-        if message is None:
-            raise
-        print(f"gradient: {message}", file=sys.stderr)
-        return 1
+        return fail_clearly(exc, settings.database_url)

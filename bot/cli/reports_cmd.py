@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 
-from bot.cli.errors import explain
+from bot.cli.errors import fail_clearly
 from bot.container import ensure_schema
 from bot.db.engine import Database
 from bot.services.reports import Report, ReportService
@@ -27,11 +26,7 @@ def reports_command(settings: Settings) -> int:
     try:
         reports = asyncio.run(_load(settings.database_url))
     except Exception as exc:
-        message = explain(exc, settings.database_url)
-        if message is None:
-            raise
-        print(f"gradient: {message}", file=sys.stderr)
-        return 1
+        return fail_clearly(exc, settings.database_url)
     for r in reports:
         where = f"server {r.guild_id}" if r.guild_id else "DM"
         text = " ".join(r.text.split())

@@ -7,7 +7,7 @@ import sys
 
 import discord
 
-from bot.cli.errors import explain
+from bot.cli.errors import fail_clearly
 from bot.container import build_container
 from bot.settings import Settings
 
@@ -45,9 +45,5 @@ def run_command(settings: Settings) -> int:
     except KeyboardInterrupt:
         return 0
     except Exception as exc:
-        message = explain(exc, settings.database_url)
-        if message is None:
-            raise
-        print(f"gradient: {message}", file=sys.stderr)
-        return 1
+        return fail_clearly(exc, settings.database_url)
     return 0
