@@ -19,6 +19,7 @@ MIN_FUZZY_WORD = 5
 MIN_FUZZY_ANSWER = 4
 
 _NUMBER = re.compile(r"[-+−]?(?:\d[\d,_]*\.?\d*|\.\d+)(?:e[-+]?\d+)?", re.I)
+_FRACTION = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
 _STOPWORDS = frozenset(
     {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "be", "by"}
     | {"with", "as", "at", "it", "its", "that", "this", "from", "into"}
@@ -53,8 +54,12 @@ def grade_mcq(question: McqQuestion, choice: int) -> Grade:
 
 
 def parse_number(text: str) -> float | None:
-    """The first number in the text, understanding '1,000', '1e-3', '−2' and '50%'."""
-    match = _NUMBER.search(text.replace("−", "-"))
+    """The first number in the text, understanding '1,000', '1e-3', '−2', '50%' and '1/100'."""
+    text = text.replace("−", "-")
+    fraction = _FRACTION.search(text)
+    if fraction is not None and float(fraction.group(2)) != 0:
+        return float(fraction.group(1)) / float(fraction.group(2))
+    match = _NUMBER.search(text)
     if match is None:
         return None
     raw = match.group().replace(",", "").replace("_", "")

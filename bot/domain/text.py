@@ -8,12 +8,16 @@ import unicodedata
 _ARTICLES = frozenset({"a", "an", "the"})
 _NON_WORD = re.compile(r"[^\w\s.%+-]|_")
 _SPACES = re.compile(r"\s+")
-_WORD = re.compile(r"[0-9]+(?:\.[0-9]+)?%?|[^\W_]+")
+# A minus sign that starts a token is kept ("-8" is not "8", "-inf" is not "inf"); one inside
+# a hyphenated word ("well-known") is not.
+_WORD = re.compile(r"(?<![\w-])-?(?:[0-9]+(?:\.[0-9]+)?%?|[^\W_]+)|[0-9]+(?:\.[0-9]+)?%?|[^\W_]+")
 
 
 def fold(text: str) -> str:
     """Unicode-normalise and case-fold, turning '&' into 'and'."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    # Symbols learners type for answers that would otherwise vanish with the punctuation.
+    text = text.replace("−", "-").replace("∞", "infinity")
     return text.replace("&", " and ")
 
 
