@@ -20,6 +20,7 @@ MIN_FUZZY_ANSWER = 4
 
 _NUMBER = re.compile(r"[-+−]?(?:\d[\d,_]*\.?\d*|\.\d+)(?:e[-+]?\d+)?", re.I)
 _FRACTION = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
+_INNER_HYPHEN = re.compile(r"(?<=\w)-")
 _STOPWORDS = frozenset(
     {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "be", "by"}
     | {"with", "as", "at", "it", "its", "that", "this", "from", "into"}
@@ -87,6 +88,11 @@ def _numeric_ok(question: ShortQuestion, answer: str) -> bool:
     return any(abs(c - spec.value) <= slack for c in candidates)
 
 
+def _compact(text: str) -> str:
+    # "drop out" = "drop-out" = "dropout", but a leading minus sign still counts.
+    return _INNER_HYPHEN.sub("", text.replace(" ", ""))
+
+
 def grade_short(question: ShortQuestion, answer: str) -> Grade:
     """Grade a typed answer: normalised match, then numbers, then typo tolerance."""
     expected = question.answers[0]
@@ -97,9 +103,9 @@ def grade_short(question: ShortQuestion, answer: str) -> Grade:
         return Grade(False, 0.0, expected, "No answer given.", missed=(expected,))
     accepted = {normalize(a): a for a in (*question.answers, *question.aliases)}
     accepted.pop("", None)
-    compact = given.replace(" ", "").replace("-", "")
+    compact = _compact(given)
     for norm, original in accepted.items():
-        if given == norm or compact == norm.replace(" ", "").replace("-", ""):
+        if given == norm or compact == _compact(norm):
             return Grade(True, 1.0, expected, "Correct.", matched=(original,))
     if _numeric_ok(question, answer):
         return Grade(True, 1.0, expected, "Correct.", matched=(expected,))

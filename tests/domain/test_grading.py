@@ -124,3 +124,17 @@ def test_open_tolerates_typos_and_word_forms() -> None:
     grade = grade_open(q, "The cosign of the angel between them; orthogonl vectors")
     assert "Orthogonal vectors score zero" in grade.matched
     assert grade_open(q, "").feedback == "No answer given."
+
+
+def test_signs_fractions_and_infinity_are_not_lost() -> None:
+    assert not grade_short(short(["8"]), "-8").correct
+    assert grade_short(short(["-8"]), "-8").correct
+    assert not grade_short(short(["-inf", "negative infinity"]), "infinity").correct
+    assert (
+        grade_short(short(["-inf", "negative infinity"]), "−∞").correct is False
+    )  # '−∞' is '-infinity'
+    assert grade_short(short(["-infinity"]), "−∞").correct
+    q = short(["0.01"], numeric={"value": 0.01, "tolerance": 0.0001})
+    assert grade_short(q, "1/100").correct
+    assert not grade_short(q, "1/10").correct
+    assert parse_number("3/0") == 3
