@@ -81,6 +81,10 @@ def schema_command(bank_dir: Path) -> int:
     file_schema = QuestionFile.model_json_schema()
     file_schema["properties"]["questions"] = {"type": "array", "items": question, "minItems": 1}
     file_schema["$defs"] = {**question.pop("$defs", {}), **file_schema.get("$defs", {})}
+    # In a file, a question takes its topic from the file's `topic`.
+    for definition in file_schema["$defs"].values():
+        if "topic" in definition.get("required", []):
+            definition["required"].remove("topic")
     file_schema["title"] = "Gradient question bank file"
     target = bank_dir / "schema.json"
     target.write_text(json.dumps(file_schema, indent=2) + "\n", encoding="utf-8")

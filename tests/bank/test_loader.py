@@ -165,3 +165,21 @@ def test_validate_cli_exit_codes(tmp_path: Path) -> None:
     bad = subprocess.run(env_run, capture_output=True, text=True, env=env, check=False)
     assert bad.returncode == 1
     assert f"{bank}/broken.yaml:3: tx-9: difficulty: Field required" in bad.stdout
+
+
+def test_schema_command_writes_an_editor_schema(tmp_path: Path) -> None:
+    import json
+
+    bank = bank_copy(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "questions", "schema"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"QUESTIONS_DIR": str(bank), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    schema = json.loads((bank / "schema.json").read_text())
+    assert schema["required"] == ["topic", "questions"]
+    assert "topic" not in schema["$defs"]["McqQuestion"]["required"]
+    assert {"choices", "kind"} <= set(schema["$defs"]["McqQuestion"]["required"])
