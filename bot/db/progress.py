@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.db.models import GLOBAL_SCOPE, Attempt, Guild, ReviewCard, Score, Streak, TopicStat
+from bot.db.models import Attempt, Guild, ReviewCard, Score, Streak, TopicStat
 from bot.db.upsert import insert
 from bot.domain.mastery import Skill
 from bot.domain.review import CardState
@@ -227,6 +227,3 @@ async def save_streak(
 async def all_streaks(session: AsyncSession, user_id: int) -> list[Streak]:
     """Every streak row of a user."""
     return list(await session.scalars(select(Streak).where(Streak.user_id == user_id)))
-
-
-__all__ = ["GLOBAL_SCOPE"]

@@ -72,9 +72,3 @@ async def sync_questions(
         )
     await session.flush()
     return SyncReport(added, changed, len(gone))
-
-
-async def question_versions(session: AsyncSession) -> dict[str, int]:
-    """Each stored question's current version."""
-    result = await session.execute(select(QuestionRow.id, QuestionRow.version))
-    return {qid: version for qid, version in result.all()}
