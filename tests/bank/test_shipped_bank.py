@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 from bot.bank.bank import DEFAULT_BANK_DIR, Bank, load_bank, validate
 from bot.domain.questions import BehavioralQuestion, Kind
@@ -68,3 +69,22 @@ def test_echoing_the_prompt_never_passes_an_open_question() -> None:
         if isinstance(q, OpenQuestion) and grade_open(q, q.prompt).correct
     ]
     assert passing == []
+
+
+def test_committed_editor_schema_is_up_to_date(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "bank"
+    shutil.copytree(DEFAULT_BANK_DIR, copy)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "questions", "schema"],
+        check=True,
+        capture_output=True,
+        env={"QUESTIONS_DIR": str(copy), "PATH": "/usr/bin:/bin"},
+    )
+    fresh = (copy / "schema.json").read_text()
+    assert fresh == (DEFAULT_BANK_DIR / "schema.json").read_text(), (
+        "run: python -m bot questions schema"
+    )
