@@ -5,7 +5,7 @@ Two policies serve questions: Gradient's adaptive selection, and uniform random 
 We measure how often the truly weakest topic is the one Gradient ranks weakest after 20, 40
 and 80 answers, and what share of questions each policy spends on that topic.
 
-    python bench/learning_sim.py [--learners 60] [--seed 7]
+    python bench/learning_sim.py [--learners 120] [--seed 7]
 
 The last line is machine-readable, e.g.
 weak_top1@20=0.71 weak_top1@40=0.88 weak_top1@80=0.95 weakest_share_adaptive=0.34 \
@@ -159,7 +159,7 @@ async def simulate(learners: int, seed: int) -> None:
 def main() -> None:
     """Parse arguments and run the simulation."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=60)
+    parser.add_argument("--learners", type=int, default=120)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     asyncio.run(simulate(args.learners, args.seed))

@@ -22,6 +22,7 @@ PRIOR_MEAN = 0.0
 PRIOR_VAR = 1.5
 DRIFT_PER_DAY = 0.01
 MIN_EVIDENCE = 3
+WEAK_MARGIN = 1.0
 DIFFICULTY_OFFSET = {Difficulty.EASY: -1.0, Difficulty.MEDIUM: 0.0, Difficulty.HARD: 1.0}
 
 
@@ -93,9 +94,15 @@ def confidence_label(skill: Skill) -> str:
     return "low confidence"
 
 
+def weak_score(skill: Skill) -> float:
+    """An optimistic estimate (mean + one sd): a topic counts as weak only when it is surely low."""
+    return skill.mean + WEAK_MARGIN * math.sqrt(skill.var)
+
+
 def weakest(skills: dict[str, Skill], limit: int = 3) -> list[tuple[str, Skill]]:
-    """Topics with enough evidence, lowest estimated skill first."""
+    """Topics with enough evidence, surely-weakest first (a few unlucky answers are not enough)."""
     ranked = sorted(
-        ((t, s) for t, s in skills.items() if s.enough_evidence), key=lambda ts: (ts[1].mean, ts[0])
+        ((t, s) for t, s in skills.items() if s.enough_evidence),
+        key=lambda ts: (weak_score(ts[1]), ts[0]),
     )
     return ranked[:limit]

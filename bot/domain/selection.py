@@ -11,6 +11,8 @@ from bot.domain.mastery import Skill, preferred_difficulty
 from bot.domain.questions import AnyQuestion
 
 RECENT_WINDOW = 20
+COVERAGE = 0.5  # share of picks that go to topics measured fewer than FIRST_LOOK times
+FIRST_LOOK = 3
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,13 @@ def choose(pool: Sequence[AnyQuestion], learner: LearnerView, rng: random.Random
             return Pick(by_id[qid], "review")
     candidates = _not_recent(pool, learner.recent)
     topics = sorted({q.topic for q in candidates})
-    topic = _sample_weakest(topics, learner.skills, rng)
+    # Half the time, favour topics with only a few answers, so every topic gets a fair first
+    # measurement (a lucky streak can hide a weak topic); otherwise practise where a plausible
+    # skill is lowest.
+    thin = [t for t in topics if learner.skills.get(t, Skill()).attempts < FIRST_LOOK]
+    topic = _sample_weakest(
+        thin if thin and rng.random() < COVERAGE else topics, learner.skills, rng
+    )
     evidence = [t for t in topics if learner.skills.get(t, Skill()).enough_evidence]
     weakest = evidence and topic == _weakest_topic(evidence, learner.skills)
     in_topic = [q for q in candidates if q.topic == topic]

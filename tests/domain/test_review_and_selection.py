@@ -128,3 +128,21 @@ def test_thompson_sampling_still_explores_uncertain_topics() -> None:
     ]  # type: ignore[union-attr]
     assert topics.count("sql") > topics.count("nlp")
     assert topics.count("rl") > 0
+
+
+def test_topics_without_enough_answers_get_a_fair_first_measurement() -> None:
+    skills = {"sql": Skill(-1.0, 0.3, 12), "nlp": Skill(0.8, 0.3, 12), "rl": Skill(0.0, 1.2, 1)}
+    rng = random.Random(5)
+    picks = [selection.choose(_pool(), view(skills=skills), rng) for _ in range(400)]
+    share_rl = sum(p.question.topic == "rl" for p in picks if p) / len(picks)
+    assert share_rl > 0.45  # about half from coverage, plus its Thompson wins
+
+
+def test_a_few_unlucky_answers_do_not_make_a_topic_the_weakest() -> None:
+    from bot.domain.mastery import weakest
+
+    skills = {
+        "unlucky": Skill(-1.2, 0.9, 3),  # three misses: low mean, very unsure
+        "weak": Skill(-1.0, 0.15, 25),  # consistently weak
+    }
+    assert [t for t, _ in weakest(skills)] == ["weak", "unlucky"]
