@@ -121,3 +121,13 @@ async def test_spam_is_slowed_down(world: World) -> None:
         replies.append(await ix.done())
     assert "Easy there" in str(replies[-1]["data"])
     assert all("Easy there" not in str(r["data"]) for r in replies[:6])
+
+
+async def test_dev_guild_gets_commands_instantly(world: World) -> None:
+    world.dev_guild_id = world.guild.id
+    await world.restart()
+    names = {c["name"] for c in world.fake.commands(world.guild.id)}
+    assert {"quiz", "gradient", "daily", "leaderboard"} <= names
+    assert world.fake.command_syncs[-1] == (world.guild.id, len(names))
+    ix = await world.slash(world.ada, "help")
+    assert (await ix.done())["type"] == 4
