@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -161,6 +161,41 @@ async def add_score(
         },
     ).returning(table.points)
     return int((await session.execute(stmt)).scalar_one())
+
+
+async def add_scores(
+    session: AsyncSession,
+    rows: Sequence[tuple[int, str, date]],
+    user_id: int,
+    points: int,
+    correct: bool,
+) -> None:
+    """Atomically add to several score rows (scope, period, start) in one statement."""
+    if not rows:
+        return
+    table = Score.__table__.c  # type: ignore[attr-defined]
+    values = [
+        {
+            "scope": scope,
+            "period": period,
+            "period_start": start,
+            "user_id": user_id,
+            "points": points,
+            "answers": 1,
+            "correct": int(correct),
+        }
+        for scope, period, start in rows
+    ]
+    stmt = insert(session, Score).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["scope", "period", "period_start", "user_id"],
+        set_={
+            "points": table.points + stmt.excluded.points,
+            "answers": table.answers + 1,
+            "correct": table.correct + stmt.excluded.correct,
+        },
+    )
+    await session.execute(stmt)
 
 
 async def take_back_points(

@@ -225,16 +225,16 @@ class LearningService:
                 session, GLOBAL_SCOPE, Period.DAY, day, user_id, wanted - granted
             )
         scopes = [GLOBAL_SCOPE] + ([guild_id] if guild_id is not None else [])
-        for scope in scopes:
-            for period in (Period.WEEK, Period.MONTH, Period.ALL):
-                await progress.add_score(
-                    session, scope, period, period_start(period, now), user_id, granted, correct
-                )
+        rows = [
+            (scope, period, period_start(period, now))
+            for scope in scopes
+            for period in (Period.WEEK, Period.MONTH, Period.ALL)
+        ]
         season = await progress.season_start(session, guild_id)
         if guild_id is not None and season is not None:
-            await progress.add_score(
-                session, guild_id, Period.SEASON, season, user_id, granted, correct
-            )
+            rows.append((guild_id, Period.SEASON, season))
+        # One statement for every board: round trips, not rows, are what an answer costs.
+        await progress.add_scores(session, rows, user_id, granted, correct)
         return granted
 
     async def _learn(
