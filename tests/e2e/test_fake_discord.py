@@ -21,15 +21,7 @@ from tests.e2e.fake_discord import (
     connected,
     running_fake,
 )
-from tests.e2e.toy_bot import (  # noqa: F401
-    TOPICS,
-    Choice,
-    CounterButton,
-    FeedbackModal,
-    QuizView,
-    ToyBot,
-    build_commands,
-)
+from tests.e2e.toy_bot import ToyBot
 
 
 @dataclass
