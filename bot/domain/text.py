@@ -36,12 +36,21 @@ def singular(word: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light stem ('pointing', 'pointed', 'points' → 'point') for matching explanations."""
-    if len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
-    elif len(word) > 4 and word.endswith("ed") and not word.endswith("eed"):
-        word = word[:-2]
-    return singular(word)
+    """A light stem so word forms meet: points/pointed/pointing → point, agrees/agreed → agre."""
+    word = singular(word)
+    if len(word) > 4 and word.endswith("eed"):
+        word = word[:-1]  # agreed → agree (then agre below); "need" and "seed" stay whole
+    elif len(word) > 4 and word.endswith("es") and word[-3] in "sxz":
+        word = word[:-2]  # matches → match (after "ches"), boxes → box
+    for suffix in ("ing", "ed"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix) and not word.endswith("eed"):
+            word = word[: -len(suffix)]
+            # running → run, stopped → stop: undo the doubled consonant the suffix added.
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+                word = word[:-1]
+            break
+    # A final silent e is dropped so that normalise/normalised and agree/agreed meet.
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 
 def normalize(text: str) -> str:

@@ -138,3 +138,20 @@ def test_signs_fractions_and_infinity_are_not_lost() -> None:
     assert grade_short(q, "1/100").correct
     assert not grade_short(q, "1/10").correct
     assert parse_number("3/0") == 3
+
+
+def test_word_forms_meet_in_explanations() -> None:
+    from bot.domain.text import stem
+
+    groups = [
+        ["point", "points", "pointed", "pointing"],
+        ["agree", "agrees", "agreed"],
+        ["run", "running"],
+        ["stop", "stopped"],
+        ["normalise", "normalised", "normalises"],
+        ["embedding", "embeddings"],
+        ["match", "matches"],
+    ]
+    for group in groups:
+        assert len({stem(w) for w in group}) == 1, group
+    assert stem("need") != stem("ne")
