@@ -61,7 +61,7 @@ class AnsweringCog(commands.Cog, name="Answering"):
             await interaction.response.defer(ephemeral=True, thinking=False)
             return
         embed = message.embeds[0].copy()
-        marker = embeds.answered_marker(outcome.question, outcome.grade.correct, chosen)
+        marker = embeds.answered_marker()
         embed.description = clip(f"{embed.description or ''}\n\n{marker}", 4096)
         view = question_view(token, outcome.question, answered=True, chosen=chosen)
         await interaction.response.edit_message(embed=embed, view=view)

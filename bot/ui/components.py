@@ -312,11 +312,9 @@ def question_view(
     view = discord.ui.View(timeout=None)
     if isinstance(q, McqQuestion):
         for i in range(len(q.choices)):
-            style = discord.ButtonStyle.secondary
-            if answered and i == q.correct_index:
-                style = discord.ButtonStyle.success
-            elif answered and i == chosen:
-                style = discord.ButtonStyle.danger
+            # The pick is highlighted; right and wrong are not shown in public.
+            chosen_style = answered and i == chosen
+            style = discord.ButtonStyle.primary if chosen_style else discord.ButtonStyle.secondary
             view.add_item(ChoiceButton(token, i, style=style, disabled=answered))
     else:
         label = "Tell your story" if isinstance(q, BehavioralQuestion) else "Answer"

@@ -134,9 +134,10 @@ def notice(text: str, colour: int = 0x5865F2, title: str | None = None) -> disco
     return discord.Embed(title=title, description=clip(text, EMBED_DESCRIPTION), colour=colour)
 
 
-def answered_marker(q: AnyQuestion, correct: bool, chosen: int | None = None) -> str:
-    """The line added to a public question once its owner has answered."""
-    if isinstance(q, McqQuestion) and chosen is not None:
-        mark = "✅" if correct else "❌"
-        return f"{mark} Answered {chr(65 + chosen)}."
-    return "✅ Answered." if correct else "📝 Answered."
+def answered_marker() -> str:
+    """The line added to a public question once its owner has answered.
+
+    It says nothing about right or wrong: the verdict and the answer are private, so the
+    question is not spoiled for others who may meet it later.
+    """
+    return "📝 Answered. The verdict and the explanation were sent privately."

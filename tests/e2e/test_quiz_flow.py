@@ -72,7 +72,9 @@ async def test_mcq_session_answer_feedback_and_next(world: World) -> None:
     assert (await click.done())["type"] == 7  # the public question is updated in place
     updated = world.fake.messages[question.id]
     assert all(b.get("disabled") for b in updated.buttons())
-    assert "Answered A" in updated.text()
+    assert "Answered" in updated.text()
+    assert "Correct" not in updated.text()  # the verdict stays private
+    assert [b.get("style") for b in updated.buttons()] == [1, 2, 2]  # only the pick is highlighted
     feedback = await click.wait_followup()
     assert feedback.ephemeral
     assert "Correct" in feedback.text()
