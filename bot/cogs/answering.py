@@ -124,7 +124,7 @@ class AnsweringCog(commands.Cog, name="Answering"):
         """Serve the next question in the same session, or the mock's next step or report."""
         asker = asker_of(interaction)
         async with self.container.database.unit_of_work() as session:
-            row = await self.container.quiz.served_row(session, token, asker.user_id)
+            row = await self.container.quiz.continue_from(session, token, asker.user_id)
             if row.mock_token is not None:
                 step = await self.container.mock.advance(
                     session, asker, row.mock_token, row.question_id

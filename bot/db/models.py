@@ -232,6 +232,8 @@ class ServedQuestion(SQLModel, table=True):
     served_at: datetime = _created()
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempt_id: int | None = Field(default=None, sa_type=BigInteger)
+    # Set when "Next question" was used, so a double click serves one next question, not two.
+    continued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class MockSession(SQLModel, table=True):

@@ -31,6 +31,12 @@ class NotYourQuestion(GradientError):
     user_message = "This question was served to someone else. Run /quiz to get your own."
 
 
+class AlreadyMovedOn(GradientError):
+    """Next was pressed twice for the same question."""
+
+    user_message = "You've already moved on from that question."
+
+
 class UnknownButton(GradientError):
     """A custom_id that names no served question (forged, or from a deleted account)."""
 
@@ -236,6 +242,20 @@ class QuizService:
         )
         row.attempt_id = outcome.attempt_id
         return outcome
+
+    async def continue_from(
+        self, session: AsyncSession, token: str, user_id: int
+    ) -> ServedQuestion:
+        """Mark a served question as continued from, once: a double click on Next moves on once."""
+        row = await self.served_row(session, token, user_id)
+        moved = await session.execute(
+            update(ServedQuestion)
+            .where(col(ServedQuestion.token) == token, col(ServedQuestion.continued_at).is_(None))
+            .values(continued_at=self.clock())
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise AlreadyMovedOn()
+        return row
 
     def filters_of(self, row: ServedQuestion) -> Filters:
         """The filters a served question was chosen under."""

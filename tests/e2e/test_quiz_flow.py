@@ -202,3 +202,22 @@ async def test_unknown_topic_gets_a_friendly_error(world: World) -> None:
     reply = await ix.done()
     assert reply["data"]["flags"] & EPHEMERAL
     assert "don't know the topic" in str(reply["data"])
+
+
+async def test_double_click_on_next_serves_one_question(world: World) -> None:
+    ix = await world.slash(world.ada, "quiz", {"topic": "transformers", "kind": "mcq"})
+    question = await ix.wait_message()
+    click = await world.fake.click(
+        world.ada, question, ids_starting(question, "gq:a:")[0], guild=world.guild
+    )
+    await click.done()
+    feedback = await click.wait_followup()
+    next_id = ids_starting(feedback, "gq:n:")[0]
+    first, second = await asyncio.gather(
+        world.fake.click(world.ada, feedback, next_id, guild=world.guild),
+        world.fake.click(world.ada, feedback, next_id, guild=world.guild),
+    )
+    replies = [await first.done(), await second.done()]
+    served = [r for r in replies if not r["data"].get("flags", 0) & EPHEMERAL]
+    refused = [r for r in replies if "already moved on" in str(r["data"])]
+    assert (len(served), len(refused)) == (1, 1)
