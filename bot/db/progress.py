@@ -21,10 +21,21 @@ def skill_of(row: TopicStat) -> Skill:
     return Skill(row.skill, row.skill_var, row.attempts)
 
 
+# topic_stats and streaks are written with upserts, not through loaded objects, so reads ask
+# for fresh rows: a second answer in the same unit of work must build on the first, never on
+# a copy cached earlier in the session.
+FRESH = {"populate_existing": True}
+
+
 async def topic_rows(session: AsyncSession, user_id: int) -> dict[str, TopicStat]:
     """Every topic_stats row of a user, by topic."""
-    rows = await session.scalars(select(TopicStat).where(TopicStat.user_id == user_id))
-    return {row.topic: row for row in rows}
+    query = select(TopicStat).where(TopicStat.user_id == user_id).execution_options(**FRESH)
+    return {row.topic: row for row in await session.scalars(query)}
+
+
+async def topic_row(session: AsyncSession, user_id: int, topic: str) -> TopicStat | None:
+    """One topic_stats row, fresh."""
+    return await session.get(TopicStat, (user_id, topic), populate_existing=True)
 
 
 async def save_skill(
@@ -237,7 +248,7 @@ async def season_start(session: AsyncSession, guild_id: int | None) -> date | No
 
 async def get_streak(session: AsyncSession, user_id: int, guild_id: int) -> StreakState:
     """The stored streak for a user in a guild."""
-    row = await session.get(Streak, (user_id, guild_id))
+    row = await session.get(Streak, (user_id, guild_id), populate_existing=True)
     return StreakState(row.current, row.best, row.last_day) if row else StreakState()
 
 

@@ -245,8 +245,7 @@ class LearningService:
         grade: Grade,
         now: datetime,
     ) -> None:
-        rows = await progress.topic_rows(session, user_id)
-        row = rows.get(question.topic)
+        row = await progress.topic_row(session, user_id, question.topic)
         before = (
             mastery.decay(progress.skill_of(row), row.last_answered_at, now)
             if row

@@ -291,3 +291,21 @@ async def test_leaderboard_pages_and_own_rank(services: Services) -> None:
     assert world.me is not None
     assert world.me.rank == 1
     assert nobody.me is None
+
+
+async def test_two_answers_in_one_unit_of_work_build_on_each_other(services: Services) -> None:
+    s = services
+    for user in (1, 2):  # both already have a row for the topic
+        async with s.db.unit_of_work() as session:
+            await s.learning.submit_answer(session, user, "tm-002", "32")
+    async with s.db.unit_of_work() as session:
+        await s.learning.submit_answer(session, 1, "tm-001", "B")
+        await s.learning.submit_answer(session, 1, "tm-005", "A")
+    for qid, answer in (("tm-001", "B"), ("tm-005", "A")):
+        async with s.db.unit_of_work() as session:
+            await s.learning.submit_answer(session, 2, qid, answer)
+    async with s.db.unit_of_work() as session:
+        stats = {r.user_id: r for r in (await session.scalars(select(TopicStat))).all()}
+    assert stats[1].attempts == stats[2].attempts == 3
+    assert stats[1].skill == pytest.approx(stats[2].skill)
+    assert stats[1].skill_var == pytest.approx(stats[2].skill_var)
