@@ -46,13 +46,8 @@ class DailyCog(commands.Cog, name="Daily"):
         question = claim.question
         assert claim.challenge.id is not None
         sent: list[discord.Embed] = []
-        if reveal is not None and claim.previous is not None:
-            async with self.container.database.unit_of_work() as session:
-                previous = await self.container.custom.get(
-                    session, claim.previous.question_id, claim.previous.guild_id
-                )
-            if previous is not None:
-                sent.append(reveal_embed(previous, reveal))
+        if reveal is not None and claim.previous_question is not None:
+            sent.append(reveal_embed(claim.previous_question, reveal))
         sent.append(
             challenge_embed(question, self._topic_name(question.topic), claim.challenge.closes_at)
         )

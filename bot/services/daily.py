@@ -68,6 +68,7 @@ class Claim:
     challenge: DailyChallenge
     question: AnyQuestion
     previous: DailyChallenge | None
+    previous_question: AnyQuestion | None = None
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,10 @@ class DailyService:
         question = await self.custom.get(session, challenge.question_id, guild_id)
         if question is None:
             raise NoQuestionAvailable()
-        return Claim(challenge, question, previous)
+        before = (
+            await self.custom.get(session, previous.question_id, guild_id) if previous else None
+        )
+        return Claim(challenge, question, previous, before)
 
     async def mark_posted(
         self, session: AsyncSession, challenge_id: int, message_id: int, revealed_id: int | None
