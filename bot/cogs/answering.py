@@ -32,16 +32,22 @@ class AnsweringCog(commands.Cog, name="Answering"):
     def __init__(self, container: Container) -> None:
         self.container = container
 
-    async def _show_feedback(
-        self, interaction: discord.Interaction[Any], token: str, outcome: AnswerOutcome
+    async def _answer(
+        self, interaction: discord.Interaction[Any], token: str, response: str, chosen: int | None
     ) -> None:
+        """One unit of work for the answer, then the public update and the private feedback."""
+        async with self.container.database.unit_of_work() as session:
+            outcome = await self.container.quiz.answer(
+                session, token, interaction.user.id, response
+            )
+            # Already loaded by answer(): the session hands it back without a query.
+            in_mock = (
+                await self.container.quiz.served_row(session, token, interaction.user.id)
+            ).mock_token
+        await self._mark_answered(interaction, token, outcome, chosen)
         q = outcome.question
         rate = outcome.attempt_id if isinstance(q, (OpenQuestion, BehavioralQuestion)) else None
-        label = "Next question"
-        async with self.container.database.unit_of_work() as session:
-            row = await self.container.quiz.served_row(session, token, interaction.user.id)
-        if row.mock_token is not None:
-            label = "Continue mock"
+        label = "Continue mock" if in_mock else "Next question"
         await interaction.followup.send(
             embeds=embeds.feedback(outcome),
             view=feedback_view(token, rate, label, report_id=q.id),
@@ -71,12 +77,7 @@ class AnsweringCog(commands.Cog, name="Answering"):
         """An option button was pressed."""
         if not 0 <= choice < 5:
             raise InvalidAnswer("That option doesn't exist.")
-        async with self.container.database.unit_of_work() as session:
-            outcome = await self.container.quiz.answer(
-                session, token, interaction.user.id, chr(65 + choice)
-            )
-        await self._mark_answered(interaction, token, outcome, choice)
-        await self._show_feedback(interaction, token, outcome)
+        await self._answer(interaction, token, chr(65 + choice), choice)
 
     @guarded
     async def open_answer(self, interaction: discord.Interaction[Any], token: str) -> None:
@@ -94,10 +95,7 @@ class AnsweringCog(commands.Cog, name="Answering"):
         text = modal_values(dict(interaction.data or {})).get(ANSWER_INPUT, "").strip()
         if not text:
             raise InvalidAnswer("Your answer was empty. Press Answer to try again.")
-        async with self.container.database.unit_of_work() as session:
-            outcome = await self.container.quiz.answer(session, token, interaction.user.id, text)
-        await self._mark_answered(interaction, token, outcome, None)
-        await self._show_feedback(interaction, token, outcome)
+        await self._answer(interaction, token, text, None)
 
     @guarded
     async def rate(

@@ -15,7 +15,6 @@ from bot.domain.errors import InvalidAnswer
 from bot.domain.questions import McqQuestion
 from bot.scheduling import ChannelUnavailable
 from bot.services.daily import ChallengeClosed, Claim, RevealStats
-from bot.services.results import AnswerOutcome
 from bot.ui import embeds
 from bot.ui.authoring import ReportButton
 from bot.ui.components import ANSWER_INPUT, AnswerModal, modal_values
@@ -94,19 +93,22 @@ class DailyCog(commands.Cog, name="Daily"):
             content=streak, embed=embed, view=challenge_view(challenge.id, question), ephemeral=True
         )
 
-    async def _feedback(
-        self, interaction: discord.Interaction[Any], outcome: AnswerOutcome
+    async def _answer(
+        self, interaction: discord.Interaction[Any], challenge_id: int, response: str
     ) -> None:
+        """One unit of work for the answer and the streak it earned, then private feedback."""
         assert interaction.guild_id is not None
+        user = interaction.user
         async with self.container.database.unit_of_work() as session:
-            profile = await self.container.progress.profile(
-                session, interaction.user.id, interaction.guild_id
+            outcome = await self.container.daily.answer(
+                session, challenge_id, user.id, user.display_name, response
             )
-        streak = f"🔥 Streak: {profile.current_streak} day(s) (best {profile.best_streak})."
+            streak = await self.container.daily.streak(session, user.id, interaction.guild_id)
+        text = f"🔥 Streak: {streak.current} day(s) (best {streak.best})."
         view = discord.ui.View(timeout=None)
         view.add_item(ReportButton(outcome.question.id))
         await interaction.response.send_message(
-            content=streak, embeds=embeds.feedback(outcome), view=view, ephemeral=True
+            content=text, embeds=embeds.feedback(outcome), view=view, ephemeral=True
         )
 
     @guarded
@@ -114,15 +116,7 @@ class DailyCog(commands.Cog, name="Daily"):
         self, interaction: discord.Interaction[Any], challenge_id: int, choice: int
     ) -> None:
         """An option of the daily MCQ."""
-        async with self.container.database.unit_of_work() as session:
-            outcome = await self.container.daily.answer(
-                session,
-                challenge_id,
-                interaction.user.id,
-                interaction.user.display_name,
-                chr(65 + choice),
-            )
-        await self._feedback(interaction, outcome)
+        await self._answer(interaction, challenge_id, chr(65 + choice))
 
     @guarded
     async def daily_open(self, interaction: discord.Interaction[Any], challenge_id: int) -> None:
@@ -146,11 +140,7 @@ class DailyCog(commands.Cog, name="Daily"):
         text = modal_values(dict(interaction.data or {})).get(ANSWER_INPUT, "").strip()
         if not text:
             raise InvalidAnswer("Your answer was empty. Press Answer to try again.")
-        async with self.container.database.unit_of_work() as session:
-            outcome = await self.container.daily.answer(
-                session, challenge_id, interaction.user.id, interaction.user.display_name, text
-            )
-        await self._feedback(interaction, outcome)
+        await self._answer(interaction, challenge_id, text)
 
     async def dispatch_modal(self, interaction: discord.Interaction[Any]) -> bool:
         """Route a daily answer form; True when it was ours."""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.bank.bank import Bank
+from bot.db import progress
 from bot.db.models import Attempt, DailyChallenge, Guild, User
 from bot.db.types import utcnow
 from bot.db.upsert import insert
@@ -18,6 +19,7 @@ from bot.db.users import ensure_guild, ensure_user
 from bot.domain import daily
 from bot.domain.errors import GradientError, NoQuestionAvailable
 from bot.domain.questions import AnyQuestion, Kind
+from bot.domain.streaks import StreakState
 from bot.services.custom import CustomQuestionService
 from bot.services.learning import LearningService
 from bot.services.results import AnswerOutcome
@@ -362,6 +364,10 @@ class DailyService:
             daily_challenge_id=challenge.id,
             question=await self.custom.get(session, challenge.question_id, challenge.guild_id),
         )
+
+    async def streak(self, session: AsyncSession, user_id: int, guild_id: int) -> StreakState:
+        """A member's streak in a server, as stored (just updated by an answer)."""
+        return await progress.get_streak(session, user_id, guild_id)
 
     async def challenge(self, session: AsyncSession, challenge_id: int) -> DailyChallenge | None:
         """A challenge row by id."""
