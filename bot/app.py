@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.cogs.progress import ProgressCog
 from bot.cogs.quiz import QuizCog
 from bot.cogs.sync import sync_if_changed
 from bot.container import Container
+from bot.domain.daily import zone_names
 from bot.scheduling import DailyScheduler, shard_owner
 from bot.ui.authoring import AUTHORING_ITEMS
 from bot.ui.components import DYNAMIC_ITEMS
@@ -90,6 +92,9 @@ class GradientBot(commands.Bot):
         """Runs once per process, before connecting: cogs, persistent buttons, command sync."""
         for cog in self._cogs_to_add:
             await self.add_cog(cog)
+        # Listing timezones walks the tz database on disk (~30 ms): do it once, off the loop,
+        # so the first timezone autocomplete is instant.
+        await asyncio.to_thread(zone_names)
         self.add_dynamic_items(*ALL_ITEMS)
         self.tree.error(on_app_command_error)
         assert self.application_id is not None
