@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,21 @@ class SyncReport:
     retired: int
 
 
+def question_row(q: AnyQuestion, now: datetime, **owner: Any) -> QuestionRow:
+    """A new questions-table row for a question (owner: a server question's guild and author)."""
+    return QuestionRow(
+        id=q.id,
+        topic=q.topic,
+        kind=q.kind,
+        difficulty=q.difficulty,
+        content_hash=content_hash(q),
+        retired=q.retired,
+        first_seen_at=now,
+        updated_at=now,
+        **owner,
+    )
+
+
 async def sync_questions(
     session: AsyncSession, questions: Iterable[AnyQuestion], now: datetime
 ) -> SyncReport:
@@ -37,18 +53,7 @@ async def sync_questions(
         digest = content_hash(q)
         row = rows.get(q.id)
         if row is None:
-            session.add(
-                QuestionRow(
-                    id=q.id,
-                    topic=q.topic,
-                    kind=q.kind,
-                    difficulty=q.difficulty,
-                    content_hash=digest,
-                    retired=q.retired,
-                    first_seen_at=now,
-                    updated_at=now,
-                )
-            )
+            session.add(question_row(q, now))
             added += 1
         elif (row.content_hash, row.retired, row.topic, row.kind, row.difficulty) != (
             digest,

@@ -14,10 +14,11 @@ from sqlmodel import col, select
 from bot.bank.bank import Bank
 from bot.bank.custom import export_yaml
 from bot.db.models import QuestionRow
+from bot.db.questions import question_row
 from bot.db.types import utcnow
 from bot.db.users import ensure_guild
 from bot.domain.errors import GradientError
-from bot.domain.questions import AnyQuestion, Question, content_hash
+from bot.domain.questions import AnyQuestion, Question
 
 MAX_PER_SERVER = 500
 _QUESTION = TypeAdapter[AnyQuestion](Question)
@@ -84,20 +85,12 @@ class CustomQuestionService:
         stored = []
         for question in questions:
             q = question.model_copy(update={"id": new_id(guild_id)})
-            session.add(
-                QuestionRow(
-                    id=q.id,
-                    topic=q.topic,
-                    kind=q.kind,
-                    difficulty=q.difficulty,
-                    content_hash=content_hash(q),
-                    guild_id=guild_id,
-                    payload=q.model_dump(mode="json"),
-                    created_by=user_id,
-                    first_seen_at=now,
-                    updated_at=now,
-                )
-            )
+            owner = {
+                "guild_id": guild_id,
+                "payload": q.model_dump(mode="json"),
+                "created_by": user_id,
+            }
+            session.add(question_row(q, now, **owner))
             stored.append(q)
         await session.flush()
         return stored
