@@ -32,6 +32,11 @@ STALE_BUTTON = "That button is from an older version of Gradient. Run /quiz for 
 FORGED_BUTTON = "That button doesn't belong to this message, so nothing was recorded."
 
 
+def is_known(custom_id: str) -> bool:
+    """Whether a component custom_id matches one of Gradient's persistent buttons."""
+    return any(item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in ALL_ITEMS)
+
+
 def _custom_ids(message: discord.Message | None) -> set[str]:
     """Every custom_id on a message's buttons."""
     found: set[str] = set()
@@ -114,9 +119,7 @@ class GradientBot(commands.Bot):
                 return
         if interaction.type is discord.InteractionType.component:
             custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
-            if not any(
-                item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in ALL_ITEMS
-            ):
+            if not is_known(custom_id):
                 await reply_privately(interaction, STALE_BUTTON)
             elif custom_id not in _custom_ids(interaction.message):
                 # discord.py drops a click whose custom_id is not on the message: answer it anyway.

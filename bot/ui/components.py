@@ -297,12 +297,6 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     DrillButton,
     ForgetButton,
 )
-ALL_TEMPLATES = tuple(item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS)
-
-
-def is_ours(custom_id: str) -> bool:
-    """Whether a component custom_id matches one of our buttons' templates."""
-    return any(pattern.fullmatch(custom_id) for pattern in ALL_TEMPLATES)
 
 
 def question_view(

@@ -6,13 +6,14 @@ from datetime import date
 
 import discord
 
+from bot.app import is_known as is_ours
 from bot.domain.grading import Grade
 from bot.domain.scoring import Points
 from bot.domain.star import coach
 from bot.services.results import AnswerOutcome
 from bot.ui import embeds, limits, reports
 from bot.ui.charts import TopicBar, render_stats_png
-from bot.ui.components import AnswerModal, feedback_view, is_ours, modal_values, question_view
+from bot.ui.components import AnswerModal, feedback_view, modal_values, question_view
 from tests.domain.factories import behavioral, mcq, open_q, short
 
 
@@ -69,9 +70,9 @@ def test_feedback_for_every_kind_fits() -> None:
 
 
 def test_feedback_view_and_modal() -> None:
-    view = feedback_view("tok123456789", 123456789012345678)
+    view = feedback_view("tok123456789", 123456789012345678, report_id="tm-001")
     labels = [item.item.label for item in view.children]  # type: ignore[attr-defined]
-    assert labels == ["Again", "Hard", "Good", "Easy", "Next question"]
+    assert labels == ["Again", "Hard", "Good", "Easy", "Next question", "Report a problem"]
     assert all(is_ours(item.item.custom_id) for item in view.children)  # type: ignore[attr-defined]
     modal = AnswerModal("tok123456789", open_q())
     assert len(modal.title) <= limits.MODAL_TITLE
@@ -91,6 +92,8 @@ def test_feedback_view_and_modal() -> None:
 
 def test_forged_custom_ids_are_not_ours() -> None:
     assert is_ours("gq:a:abcdefghijkl:2")
+    assert is_ours("dc:a:123:1")
+    assert is_ours("rp:tm-001")
     assert not is_ours("gq:zz:whatever")
     assert not is_ours("something-else")
 
