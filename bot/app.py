@@ -19,33 +19,25 @@ from bot.cogs.handlers import CogHandlers, DailyRouter
 from bot.cogs.progress import ProgressCog
 from bot.cogs.quiz import QuizCog
 from bot.cogs.sync import sync_if_changed
+from bot.cogs.tree import GradientTree
 from bot.container import Container
 from bot.domain.daily import zone_names
+from bot.domain.errors import ForgedButton
 from bot.scheduling import DailyScheduler, shard_owner
 from bot.ui.authoring import AUTHORING_ITEMS
 from bot.ui.components import DYNAMIC_ITEMS
 from bot.ui.daily import DAILY_ITEMS
+from bot.ui.messages import custom_ids
 
 log = logging.getLogger(__name__)
 ALL_ITEMS = (*DYNAMIC_ITEMS, *DAILY_ITEMS, *AUTHORING_ITEMS)
 STALE_BUTTON = "That button is from an older version of Gradient. Run /quiz for a fresh question."
-FORGED_BUTTON = "That button doesn't belong to this message, so nothing was recorded."
+FORGED_BUTTON = ForgedButton.user_message
 
 
 def is_known(custom_id: str) -> bool:
     """Whether a component custom_id matches one of Gradient's persistent buttons."""
     return any(item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in ALL_ITEMS)
-
-
-def _custom_ids(message: discord.Message | None) -> set[str]:
-    """Every custom_id on a message's buttons."""
-    found: set[str] = set()
-    for row in message.components if message else []:
-        for child in getattr(row, "children", []):
-            custom_id = getattr(child, "custom_id", None)
-            if custom_id:
-                found.add(custom_id)
-    return found
 
 
 def intents() -> discord.Intents:
@@ -65,6 +57,7 @@ class GradientBot(commands.Bot):
             member_cache_flags=discord.MemberCacheFlags.none(),
             max_messages=None,
             help_command=None,
+            tree_cls=GradientTree,
             **options,
         )
         self.container = container
@@ -121,7 +114,7 @@ class GradientBot(commands.Bot):
             custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
             if not is_known(custom_id):
                 await reply_privately(interaction, STALE_BUTTON)
-            elif custom_id not in _custom_ids(interaction.message):
+            elif custom_id not in custom_ids(interaction.message):
                 # discord.py drops a click whose custom_id is not on the message: answer it anyway.
                 await reply_privately(interaction, FORGED_BUTTON)
 

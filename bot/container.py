@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.engine import make_url
 
@@ -78,7 +79,7 @@ async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> 
     """Check the schema, load the bank, sync it to the store and wire the services."""
     await ensure_schema(settings.database_url, auto_upgrade=auto_upgrade)
     bank = await asyncio.to_thread(load_bank, settings.questions_dir)
-    database = Database.from_url(settings.database_url)
+    database = Database.from_url(settings.database_url, timeout=settings.db_timeout_seconds)
     try:
         async with database.unit_of_work() as session:
             report = await sync_questions(session, bank.questions.values(), utcnow())
@@ -109,7 +110,12 @@ def wire(settings: Settings, database: Database, bank: Bank) -> Container:
         leaderboards=LeaderboardService(),
         quiz=quiz,
         mock=MockService(bank, quiz),
-        daily=DailyService(bank, learning, custom=custom),
+        daily=DailyService(
+            bank,
+            learning,
+            custom=custom,
+            lease=timedelta(seconds=settings.daily_claim_lease_seconds),
+        ),
         admin=AdminService(),
         custom=custom,
         reports=ReportService(),

@@ -32,7 +32,8 @@ REQUESTS_PER_SECOND = 25.0  # well under Discord's global 50/s, leaving room for
 # Thousands of servers can share a post minute; a few runs at a time keep database transactions
 # short and uncontended (SQLite in particular), and the rate limiter is the real pace anyway.
 CONCURRENT_RUNS = 8
-RETRY_AFTER = timedelta(minutes=3)
+# A failed run is retried once the claim lease it may still hold has run out.
+RETRY_MARGIN = timedelta(seconds=5)
 
 
 class ChannelUnavailable(Exception):
@@ -84,6 +85,7 @@ class DailyScheduler:
         clock: Callable[[], datetime] = utcnow,
         limiter: RateLimiter | None = None,
     ) -> None:
+        # The lease lives on the service, which enforces it; retries wait for it to run out.
         self.database = database
         self.service = service
         self.poster = poster
@@ -93,6 +95,10 @@ class DailyScheduler:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._catch_up: asyncio.Task[list[RunResult]] | None = None
         self._slots = asyncio.Semaphore(CONCURRENT_RUNS)
+
+    @property
+    def _margin(self) -> timedelta:
+        return min(RETRY_MARGIN, self.service.lease / 4)
 
     @staticmethod
     def job_id(guild_id: int) -> str:
@@ -157,17 +163,18 @@ class DailyScheduler:
             async with self._slots:
                 return await self._run(guild_id, force)
         except Exception:
-            log.exception("daily post for guild %s failed; retrying in %s", guild_id, RETRY_AFTER)
-            self._retry_later(guild_id)
+            retry = datetime.now(UTC) + self.service.lease + self._margin
+            log.exception("daily post for guild %s failed; retrying at %s", guild_id, retry)
+            self._retry_at(guild_id, retry)
             return RunResult(guild_id, "failed")
 
-    def _retry_later(self, guild_id: int) -> None:
-        # The claim lease (2 minutes) has expired by then, so the retry can retake the day.
+    def _retry_at(self, guild_id: int, when: datetime) -> None:
+        # By then the lease a failed or crashed run holds has expired, so the retry can retake it.
         if self.scheduler.running:
             self.scheduler.add_job(
                 self.run_guild,
                 "date",
-                run_date=datetime.now(UTC) + RETRY_AFTER,
+                run_date=when,
                 args=[guild_id],
                 id=f"daily-retry:{guild_id}",
                 replace_existing=True,
@@ -176,11 +183,15 @@ class DailyScheduler:
 
     async def _run(self, guild_id: int, force: bool) -> RunResult:
         async with self.database.unit_of_work() as session:
-            claim = await self.service.claim(session, guild_id, force=force)
+            attempt = await self.service.claim(session, guild_id, force=force)
+            claim = attempt.claim
             reveal = None
             if claim is not None and claim.previous is not None and claim.previous.id is not None:
                 reveal = await self.service.reveal_stats(session, claim.previous.id)
         if claim is None:
+            if attempt.retry_in is not None:
+                # Another run is posting; if it dies before confirming, take over promptly.
+                self._retry_at(guild_id, datetime.now(UTC) + attempt.retry_in + self._margin)
             return RunResult(guild_id, "skipped")
         await self.limiter.wait()
         try:

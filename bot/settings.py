@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     questions_dir: Path = Field(default=DEFAULT_BANK_DIR, alias="QUESTIONS_DIR")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     dev_guild_id: int | None = Field(default=None, alias="DEV_GUILD_ID", gt=0)
+    db_timeout_seconds: float = Field(default=8.0, alias="DB_TIMEOUT_SECONDS", ge=0.5, le=120)
+    daily_claim_lease_seconds: float = Field(
+        default=120.0, alias="DAILY_CLAIM_LEASE_SECONDS", ge=1, le=3600
+    )
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from bot.domain.questions import AnyQuestion, Question
 CSV_COLUMNS = ("topic", "kind", "difficulty", "prompt", "choices", "answers", "explanation", "tags")
 MAX_ROWS = 200
 MAX_BYTES = 256 * 1024
+UPLOAD_SUFFIXES = (".yaml", ".yml", ".csv")
 _QUESTION = TypeAdapter[AnyQuestion](Question)
 PLACEHOLDER_ID = "custom-new"
 

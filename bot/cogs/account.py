@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import guarded
+from bot.cogs.common import guarded, respond
 from bot.container import Container
 from bot.domain.errors import GradientError
 from bot.services.account import forget_user
@@ -25,7 +25,7 @@ class AccountCog(commands.Cog, name="Account"):
     @app_commands.command(name="help", description="What Gradient does and how to use it")
     async def help(self, interaction: discord.Interaction[Any]) -> None:
         """The guide, privately."""
-        await interaction.response.send_message(embed=reports.help_embed(), ephemeral=True)
+        await respond(interaction).send(embed=reports.help_embed(), ephemeral=True)
 
     @app_commands.command(
         name="forget-me", description="Delete all your Gradient data (answers, points, streaks)"
@@ -39,7 +39,7 @@ class AccountCog(commands.Cog, name="Account"):
             "This deletes **everything** Gradient stores about you: every answer, your points, "
             "streaks, mastery and review schedule, in every server. It cannot be undone."
         )
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=embeds.notice(text, 0xED4245, "Delete all your data?"), view=view, ephemeral=True
         )
 
@@ -52,9 +52,9 @@ class AccountCog(commands.Cog, name="Account"):
             raise GradientError("Only the person who asked can confirm this.")
         if not confirm:
             note = embeds.notice("Nothing was deleted.", title="Cancelled")
-            await interaction.response.edit_message(embed=note, view=None)
+            await respond(interaction).edit(embed=note, view=None)
             return
         async with self.container.database.unit_of_work() as session:
             existed = await forget_user(session, user_id)
         text = "All your data is deleted." if existed else "There was nothing stored about you."
-        await interaction.response.edit_message(embed=embeds.notice(text, title="Done"), view=None)
+        await respond(interaction).edit(embed=embeds.notice(text, title="Done"), view=None)

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.authoring import AuthoringCog
-from bot.cogs.common import guarded
+from bot.cogs.common import guarded, respond
 from bot.container import Container
 from bot.domain import daily as rules
 from bot.domain.errors import GradientError
@@ -126,7 +126,7 @@ class AdminCog(commands.Cog, name="Admin"):
             f"The daily challenge is on in {channel.mention} at {at:%H:%M} {zone.key}. "
             f"Topics: {', '.join(chosen) or 'all'}. Next post: {when}."
         )
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=embeds.notice(text, title="Daily challenge set"), ephemeral=True
         )
 
@@ -165,7 +165,7 @@ class AdminCog(commands.Cog, name="Admin"):
         async with self.container.database.unit_of_work() as session:
             await self.container.daily.disable(session, interaction.guild_id)
         self.scheduler.disarm(interaction.guild_id)
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=embeds.notice("The daily challenge is off.", title="Done"), ephemeral=True
         )
 
@@ -176,7 +176,7 @@ class AdminCog(commands.Cog, name="Admin"):
     async def daily_now(self, interaction: discord.Interaction[Any]) -> None:
         """Run today's post immediately (still exactly once)."""
         assert interaction.guild_id is not None
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await respond(interaction).defer()
         result = await self.scheduler.run_guild(interaction.guild_id, force=True)
         texts = {
             "posted": "Today's challenge is posted.",
@@ -184,7 +184,7 @@ class AdminCog(commands.Cog, name="Admin"):
             "disabled": "I couldn't post: see /gradient daily status for why.",
             "failed": "Posting failed; it will be retried. Check /gradient daily status.",
         }
-        await interaction.followup.send(embed=embeds.notice(texts[result.outcome]), ephemeral=True)
+        await respond(interaction).send(embed=embeds.notice(texts[result.outcome]), ephemeral=True)
 
     @daily_group.command(
         name="status", description="Settings, next post, last post and any problem"
@@ -199,7 +199,7 @@ class AdminCog(commands.Cog, name="Admin"):
         last = (latest.local_date.isoformat(), latest.status) if latest else None
         channel = f"<#{config.channel_id}>" if config and config.channel_id else "—"
         embed = status_embed(config, self.scheduler.next_run(interaction.guild_id), last, channel)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction).send(embed=embed, ephemeral=True)
 
     @scores_group.command(
         name="reset", description="Reset this server's leaderboard scores (asks first)"
@@ -214,7 +214,7 @@ class AdminCog(commands.Cog, name="Admin"):
         view.add_item(ResetConfirm(interaction.user.id, member.id if member else 0))
         who = member.mention if member else "everyone"
         text = f"Reset this server's scores for {who}? Global scores stay. This cannot be undone."
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=embeds.notice(text, 0xED4245, "Reset scores?"), view=view, ephemeral=True
         )
 
@@ -236,9 +236,7 @@ class AdminCog(commands.Cog, name="Admin"):
             if removed
             else "There were no scores to reset."
         )
-        await interaction.response.edit_message(
-            embed=embeds.notice(text, title="Scores reset"), view=None
-        )
+        await respond(interaction).edit(embed=embeds.notice(text, title="Scores reset"), view=None)
 
     @season_group.command(
         name="start", description="Start a new leaderboard season (all-time stays)"
@@ -254,7 +252,7 @@ class AdminCog(commands.Cog, name="Admin"):
             f"A new season started {discord.utils.format_dt(started, 'R')}. See it with "
             "/leaderboard period:this season. All-time scores are unchanged."
         )
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=embeds.notice(text, title="New season"), ephemeral=False
         )
 

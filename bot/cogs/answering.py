@@ -7,11 +7,11 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.cogs.common import asker_of, guarded, reply
+from bot.cogs.common import asker_of, guarded, guarded_form, in_time, respond
 from bot.cogs.quiz import render_served
 from bot.container import Container
 from bot.domain.errors import InvalidAnswer
-from bot.domain.questions import BehavioralQuestion, McqQuestion, OpenQuestion
+from bot.domain.questions import AnyQuestion, BehavioralQuestion, McqQuestion, OpenQuestion
 from bot.domain.review import Recall
 from bot.services.results import AnswerOutcome
 from bot.ui import embeds, reports
@@ -44,11 +44,12 @@ class AnsweringCog(commands.Cog, name="Answering"):
             in_mock = (
                 await self.container.quiz.served_row(session, token, interaction.user.id)
             ).mock_token
-        await self._mark_answered(interaction, token, outcome, chosen)
+        if not outcome.replayed:
+            await self._mark_answered(interaction, token, outcome, chosen)
         q = outcome.question
         rate = outcome.attempt_id if isinstance(q, (OpenQuestion, BehavioralQuestion)) else None
         label = "Continue mock" if in_mock else "Next question"
-        await interaction.followup.send(
+        await respond(interaction).send(
             embeds=embeds.feedback(outcome),
             view=feedback_view(token, rate, label, report_id=q.id),
             ephemeral=True,
@@ -64,13 +65,13 @@ class AnsweringCog(commands.Cog, name="Answering"):
         # Update the public question in place (buttons disabled, verdict noted) for all to see.
         message = interaction.message
         if message is None or not message.embeds:
-            await interaction.response.defer(ephemeral=True, thinking=False)
+            await respond(interaction).defer()
             return
         embed = message.embeds[0].copy()
         marker = embeds.answered_marker()
         embed.description = clip(f"{embed.description or ''}\n\n{marker}", 4096)
         view = question_view(token, outcome.question, answered=True, chosen=chosen)
-        await interaction.response.edit_message(embed=embed, view=view)
+        await respond(interaction).edit(embed=embed, view=view)
 
     @guarded
     async def choose(self, interaction: discord.Interaction[Any], token: str, choice: int) -> None:
@@ -79,15 +80,18 @@ class AnsweringCog(commands.Cog, name="Answering"):
             raise InvalidAnswer("That option doesn't exist.")
         await self._answer(interaction, token, chr(65 + choice), choice)
 
-    @guarded
+    @guarded_form
     async def open_answer(self, interaction: discord.Interaction[Any], token: str) -> None:
         """The Answer button: open the modal if this user may still answer."""
-        async with self.container.database.unit_of_work() as session:
-            row = await self.container.quiz.load(session, token, interaction.user.id)
-            question = await self.container.quiz.question_of(session, row)
+        question = await in_time(self._question_to_answer(token, interaction.user.id))
         if isinstance(question, McqQuestion):
             raise InvalidAnswer("Use the A–E buttons for this one.")
-        await interaction.response.send_modal(AnswerModal(token, question))
+        await respond(interaction).form(AnswerModal(token, question))
+
+    async def _question_to_answer(self, token: str, user_id: int) -> AnyQuestion:
+        async with self.container.database.unit_of_work() as session:
+            row = await self.container.quiz.load(session, token, user_id)
+            return await self.container.quiz.question_of(session, row)
 
     @guarded
     async def submit(self, interaction: discord.Interaction[Any], token: str) -> None:
@@ -113,9 +117,7 @@ class AnsweringCog(commands.Cog, name="Answering"):
         label = "Continue mock" if row.mock_token else "Next question"
         when = discord.utils.format_dt(due, "R")
         note = f"Rated **{Recall(rating).name.title()}**: this question comes back {when}."
-        await interaction.response.edit_message(
-            content=note, view=feedback_view(token, None, label)
-        )
+        await respond(interaction).edit(content=note, view=feedback_view(token, None, label))
 
     @guarded
     async def next_question(self, interaction: discord.Interaction[Any], token: str) -> None:
@@ -137,16 +139,16 @@ class AnsweringCog(commands.Cog, name="Answering"):
                 source = row.source if row.source in {"quiz", "behavioral"} else "quiz"
                 served = await self.container.quiz.serve(session, asker, filters, source=source)
         if row.mock_token is None:
-            await reply(interaction, **render_served(self.container, served, asker.user_name))
+            message = render_served(self.container, served, asker.user_name)
+            await respond(interaction).send(ephemeral=False, **message)
         elif step is not None:
             prefix = f"Mock {step.number}/{step.length} · "
-            await reply(
-                interaction, **render_served(self.container, step.served, asker.user_name, prefix)
-            )
+            message = render_served(self.container, step.served, asker.user_name, prefix)
+            await respond(interaction).send(ephemeral=False, **message)
         else:
             assert report is not None
-            await reply(
-                interaction, embed=reports.mock_report(report, self.container.bank), ephemeral=True
+            await respond(interaction).send(
+                embed=reports.mock_report(report, self.container.bank), ephemeral=True
             )
 
     async def dispatch_modal(self, interaction: discord.Interaction[Any]) -> bool:

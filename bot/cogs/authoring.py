@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import aiohttp
 import discord
 from discord.ext import commands
 
-from bot.bank.custom import UploadError, parse_upload, validate_rows
-from bot.cogs.common import guarded
+from bot.bank.custom import MAX_BYTES, UPLOAD_SUFFIXES, UploadError, parse_upload, validate_rows
+from bot.cogs.common import guarded, guarded_form, respond
 from bot.container import Container
 from bot.domain.errors import GradientError, InvalidAnswer
 from bot.ui import embeds
@@ -36,6 +37,22 @@ def upload_problems(error: UploadError) -> str:
     )
 
 
+def upload_problem(attachment: discord.Attachment) -> str | None:
+    """Why an uploaded file cannot be imported, judged before downloading it; None if it may."""
+    name = attachment.filename.casefold()
+    if not name.endswith(UPLOAD_SUFFIXES):
+        return (
+            f"{clip(attachment.filename, 60)} isn't a question file: upload a .yaml, .yml or "
+            ".csv file in the bank's format (see the README). Nothing was imported."
+        )
+    if attachment.size > MAX_BYTES:
+        return (
+            f"{clip(attachment.filename, 60)} is {attachment.size // 1024} KB; the limit is "
+            f"{MAX_BYTES // 1024} KB. Split it into smaller files. Nothing was imported."
+        )
+    return None
+
+
 class AuthoringCog(commands.Cog, name="Authoring"):
     """Custom questions per server, and reports on any question."""
 
@@ -46,10 +63,10 @@ class AuthoringCog(commands.Cog, name="Authoring"):
         """Topics a server question may use."""
         return [slug for slug in self.container.bank.topics if slug != "behavioral"]
 
-    @guarded
+    @guarded_form
     async def open_report(self, interaction: discord.Interaction[Any], question_id: str) -> None:
         """The 🚩 button."""
-        await interaction.response.send_modal(ReportModal(question_id))
+        await respond(interaction).form(ReportModal(question_id))
 
     @guarded
     async def submit_report(self, interaction: discord.Interaction[Any], question_id: str) -> None:
@@ -67,7 +84,7 @@ class AuthoringCog(commands.Cog, name="Authoring"):
                 text,
             )
         thanks = "Thank you! The report is saved with the exact version of the question you saw."
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=embeds.notice(thanks, title="Reported"), ephemeral=True
         )
 
@@ -79,7 +96,7 @@ class AuthoringCog(commands.Cog, name="Authoring"):
             raise GradientError(
                 "Pick a topic from the list (custom questions use the bank's topics)."
             )
-        await interaction.response.send_modal(AddQuestionModal(topic, kind, difficulty))
+        await respond(interaction).form(AddQuestionModal(topic, kind, difficulty))
 
     @guarded
     async def submit_add(self, interaction: discord.Interaction[Any], spec: str) -> None:
@@ -107,7 +124,7 @@ class AuthoringCog(commands.Cog, name="Authoring"):
             f"Added **{stored.id}** ({stored.topic}, {stored.kind}). "
             "Members of this server can now get it in /quiz."
         )
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=embeds.notice(text, title="Question added"), ephemeral=True
         )
 
@@ -117,12 +134,21 @@ class AuthoringCog(commands.Cog, name="Authoring"):
         """/gradient questions import: all rows valid, or nothing imported."""
         guild = interaction.guild
         assert guild is not None
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        raw = await attachment.read()
+        problem = upload_problem(attachment)
+        if problem is not None:
+            raise GradientError(problem)
+        await respond(interaction).defer()
+        try:
+            raw = await attachment.read()
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            raise GradientError(
+                f"I couldn't download {clip(attachment.filename, 60)} from Discord, so nothing "
+                "was imported. Please upload it again."
+            ) from exc
         try:
             questions = parse_upload(attachment.filename, raw, self.concept_topics())
         except UploadError as error:
-            await interaction.followup.send(
+            await respond(interaction).send(
                 embed=embeds.notice(upload_problems(error), 0xED4245, "Import failed")
             )
             return
@@ -132,7 +158,7 @@ class AuthoringCog(commands.Cog, name="Authoring"):
             )
         ids = ", ".join(q.id for q in stored[:10]) + ("…" if len(stored) > 10 else "")
         text = f"Imported {len(stored)} question(s): {ids}."
-        await interaction.followup.send(embed=embeds.notice(text, title="Import done"))
+        await respond(interaction).send(embed=embeds.notice(text, title="Import done"))
 
     async def export_file(self, interaction: discord.Interaction[Any]) -> None:
         """/gradient questions export."""
@@ -143,7 +169,7 @@ class AuthoringCog(commands.Cog, name="Authoring"):
         note = embeds.notice(
             "This server's questions, in the format /gradient questions import takes."
         )
-        await interaction.response.send_message(embed=note, file=file, ephemeral=True)
+        await respond(interaction).send(embed=note, file=file, ephemeral=True)
 
     async def list_questions(self, interaction: discord.Interaction[Any]) -> None:
         """/gradient questions list."""
@@ -164,7 +190,7 @@ class AuthoringCog(commands.Cog, name="Authoring"):
         embed = embeds.notice(
             clip(text, EMBED_DESCRIPTION), title=f"Server questions ({len(questions)})"
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction).send(embed=embed, ephemeral=True)
 
     async def remove(self, interaction: discord.Interaction[Any], question_id: str) -> None:
         """/gradient questions remove: retire, keeping past answers."""
@@ -174,9 +200,7 @@ class AuthoringCog(commands.Cog, name="Authoring"):
                 session, interaction.guild_id, question_id.strip()
             )
         text = f"Removed `{question.id}`. Past answers to it are kept; it won't be served again."
-        await interaction.response.send_message(
-            embed=embeds.notice(text, title="Removed"), ephemeral=True
-        )
+        await respond(interaction).send(embed=embeds.notice(text, title="Removed"), ephemeral=True)
 
     async def list_reports(self, interaction: discord.Interaction[Any]) -> None:
         """/gradient questions reports: this server's newest reports."""
@@ -192,7 +216,7 @@ class AuthoringCog(commands.Cog, name="Authoring"):
                 for r in reports
             )
         embed = embeds.notice(clip(text, EMBED_DESCRIPTION), title="Problem reports")
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction).send(embed=embed, ephemeral=True)
 
     async def dispatch_modal(self, interaction: discord.Interaction[Any]) -> bool:
         """Route report and add-question forms; True when it was ours."""

@@ -8,17 +8,29 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import guarded
+from bot.cogs.common import guarded, guarded_form, in_time, respond
 from bot.cogs.quiz import cooldown
 from bot.container import Container
 from bot.domain.errors import InvalidAnswer
-from bot.domain.questions import McqQuestion
+from bot.domain.questions import AnyQuestion, McqQuestion
 from bot.scheduling import ChannelUnavailable
 from bot.services.daily import ChallengeClosed, Claim, RevealStats
 from bot.ui import embeds
 from bot.ui.authoring import ReportButton
 from bot.ui.components import ANSWER_INPUT, AnswerModal, modal_values
-from bot.ui.daily import DAILY_MODAL_PREFIX, challenge_embed, challenge_view, reveal_embed
+from bot.ui.daily import (
+    DAILY_MODAL_PREFIX,
+    challenge_embed,
+    challenge_ids,
+    challenge_view,
+    daily_nonce,
+    reveal_embed,
+)
+from bot.ui.ids import bounded
+from bot.ui.messages import custom_ids
+
+# A crashed run's post is among the channel's newest messages: it was sent minutes ago.
+RECENT_MESSAGES_CHECKED = 50
 
 
 class DailyModal(AnswerModal):
@@ -41,21 +53,32 @@ class DailyCog(commands.Cog, name="Daily"):
         return topic.name if topic else slug
 
     async def post(self, claim: Claim, reveal: RevealStats | None) -> int:
-        """Send the reveal (if any) and today's challenge as one message: one request per server."""
-        question = claim.question
-        assert claim.challenge.id is not None
-        sent: list[discord.Embed] = []
-        if reveal is not None and claim.previous_question is not None:
-            sent.append(reveal_embed(claim.previous_question, reveal))
-        sent.append(
-            challenge_embed(question, self._topic_name(question.topic), claim.challenge.closes_at)
-        )
+        """Send the reveal (if any) and today's challenge as one message: one request per server.
+
+        Exactly once: the message carries a nonce made from the server and the local date, which
+        Discord uses to refuse a second copy for a few minutes; and a claim taken over from a run
+        that died first looks in the channel for the post that run may have sent.
+        """
+        challenge, question = claim.challenge, claim.question
+        assert challenge.id is not None
         channel = self.bot.get_partial_messageable(
-            claim.challenge.channel_id, guild_id=claim.challenge.guild_id
+            challenge.channel_id, guild_id=challenge.guild_id
         )
         try:
+            if claim.retaken:
+                found = await self._find_post(channel, challenge.id)
+                if found is not None:
+                    return found
+            sent: list[discord.Embed] = []
+            if reveal is not None and claim.previous_question is not None:
+                sent.append(reveal_embed(claim.previous_question, reveal))
+            sent.append(
+                challenge_embed(question, self._topic_name(question.topic), challenge.closes_at)
+            )
             message = await channel.send(
-                embeds=sent, view=challenge_view(claim.challenge.id, question)
+                embeds=sent,
+                view=challenge_view(challenge.id, question),
+                nonce=daily_nonce(challenge.guild_id, challenge.local_date),
             )
         except discord.NotFound as exc:
             raise ChannelUnavailable(
@@ -68,6 +91,21 @@ class DailyCog(commands.Cog, name="Daily"):
             ) from exc
         return message.id
 
+    async def _find_post(
+        self, channel: discord.PartialMessageable, challenge_id: int
+    ) -> int | None:
+        """The id of a post of this challenge already in the channel, if the bot can see one."""
+        me = self.bot.user
+        try:
+            async for message in channel.history(limit=RECENT_MESSAGES_CHECKED):
+                mine = me is not None and message.author.id == me.id
+                if mine and challenge_id in challenge_ids(custom_ids(message)):
+                    return message.id
+        except discord.Forbidden:
+            # Without Read Message History the nonce alone guards against a second copy.
+            return None
+        return None
+
     @app_commands.command(
         name="daily", description="Today's daily challenge for this server, and your streak"
     )
@@ -78,7 +116,7 @@ class DailyCog(commands.Cog, name="Daily"):
         assert interaction.guild_id is not None
         async with self.container.database.unit_of_work() as session:
             challenge = await self.container.daily.current(session, interaction.guild_id)
-            profile = await self.container.progress.profile(
+            streak = await self.container.daily.streak(
                 session, interaction.user.id, interaction.guild_id
             )
             question = await self.container.custom.get(
@@ -88,26 +126,31 @@ class DailyCog(commands.Cog, name="Daily"):
             raise ChallengeClosed("Today's question is no longer in the bank.")
         assert challenge.id is not None
         embed = challenge_embed(question, self._topic_name(question.topic), challenge.closes_at)
-        streak = f"Your streak here: {profile.current_streak} day(s) (best {profile.best_streak})."
-        await interaction.response.send_message(
-            content=streak, embed=embed, view=challenge_view(challenge.id, question), ephemeral=True
+        note = f"Your streak here: {streak.current} day(s) (best {streak.best})."
+        await respond(interaction).send(
+            content=note, embed=embed, view=challenge_view(challenge.id, question), ephemeral=True
         )
 
     async def _answer(
         self, interaction: discord.Interaction[Any], challenge_id: int, response: str
     ) -> None:
         """One unit of work for the answer and the streak it earned, then private feedback."""
-        assert interaction.guild_id is not None
         user = interaction.user
         async with self.container.database.unit_of_work() as session:
             outcome = await self.container.daily.answer(
-                session, challenge_id, user.id, user.display_name, response
+                session,
+                challenge_id,
+                user.id,
+                user.display_name,
+                response,
+                guild_id=interaction.guild_id,
             )
+            assert interaction.guild_id is not None  # answer() refuses DMs
             streak = await self.container.daily.streak(session, user.id, interaction.guild_id)
         text = f"🔥 Streak: {streak.current} day(s) (best {streak.best})."
         view = discord.ui.View(timeout=None)
         view.add_item(ReportButton(outcome.question.id))
-        await interaction.response.send_message(
+        await respond(interaction).send(
             content=text, embeds=embeds.feedback(outcome), view=view, ephemeral=True
         )
 
@@ -118,21 +161,18 @@ class DailyCog(commands.Cog, name="Daily"):
         """An option of the daily MCQ."""
         await self._answer(interaction, challenge_id, chr(65 + choice))
 
-    @guarded
+    @guarded_form
     async def daily_open(self, interaction: discord.Interaction[Any], challenge_id: int) -> None:
-        """Open the answer form, unless the member already answered or it closed."""
-        async with self.container.database.unit_of_work() as session:
-            challenge = await self.container.daily.challenge(session, challenge_id)
-            question = (
-                await self.container.custom.get(session, challenge.question_id, challenge.guild_id)
-                if challenge
-                else None
-            )
-        if challenge is None or question is None or challenge.status == "revealed":
-            raise ChallengeClosed()
+        """Open the answer form, unless the challenge closed or belongs to another server."""
+        question = await in_time(self._question_to_answer(challenge_id, interaction.guild_id))
         if isinstance(question, McqQuestion):
             raise InvalidAnswer("Use the A–E buttons for this one.")
-        await interaction.response.send_modal(DailyModal(challenge_id, question))
+        await respond(interaction).form(DailyModal(challenge_id, question))
+
+    async def _question_to_answer(self, challenge_id: int, guild_id: int | None) -> AnyQuestion:
+        async with self.container.database.unit_of_work() as session:
+            _, question = await self.container.daily.answerable(session, challenge_id, guild_id)
+        return question
 
     @guarded
     async def daily_submit(self, interaction: discord.Interaction[Any], challenge_id: int) -> None:
@@ -150,6 +190,5 @@ class DailyCog(commands.Cog, name="Daily"):
             return False
         if not custom_id.startswith(DAILY_MODAL_PREFIX):
             return False
-        raw = custom_id.removeprefix(DAILY_MODAL_PREFIX)
-        await self.daily_submit(interaction, int(raw) if raw.isdigit() else -1)
+        await self.daily_submit(interaction, bounded(custom_id.removeprefix(DAILY_MODAL_PREFIX)))
         return True

@@ -8,7 +8,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.domain.errors import GradientError
+from bot.cogs.respond import Responder, TooLateForForm
+from bot.domain.errors import GradientError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 APOLOGY = (
@@ -22,6 +23,8 @@ def message_for(error: BaseException) -> str | None:
         error = error.original
     if isinstance(error, GradientError):
         return error.user_message
+    if isinstance(error, TooLateForForm):
+        return StoreUnavailable.user_message
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Easy there! Try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.MissingPermissions):
@@ -37,10 +40,7 @@ async def reply_privately(interaction: discord.Interaction[Any], text: str) -> N
     """An ephemeral message, whether or not the interaction was already acknowledged."""
     embed = discord.Embed(description=text, colour=0xED4245)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+        await Responder.of(interaction).send(embed=embed, ephemeral=True)
     except discord.HTTPException:
         log.warning(
             "could not send an error reply for interaction %s", interaction.id, exc_info=True

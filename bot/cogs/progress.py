@@ -10,8 +10,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import asker_of, guarded, reply
+from bot.cogs.common import asker_of, guarded, respond
 from bot.cogs.quiz import cooldown, render_served
+from bot.cogs.tree import PUBLIC
 from bot.container import Container
 from bot.domain.errors import GradientError
 from bot.domain.periods import Period
@@ -39,7 +40,9 @@ class ProgressCog(commands.Cog, name="Progress"):
         self.container = container
 
     @app_commands.command(
-        name="stats", description="Answers, accuracy, streaks and mastery per topic, with a chart"
+        name="stats",
+        description="Answers, accuracy, streaks and mastery per topic, with a chart",
+        extras={PUBLIC: True},
     )
     @app_commands.describe(member="Whose stats to show (default: yours)")
     @cooldown()
@@ -48,7 +51,7 @@ class ProgressCog(commands.Cog, name="Progress"):
     ) -> None:
         """Profile plus a chart rendered off the event loop."""
         # The chart takes a moment to draw, so acknowledge first.
-        await interaction.response.defer(thinking=True)
+        await respond(interaction).defer()
         who = member or interaction.user
         async with self.container.database.unit_of_work() as session:
             profile = await self.container.progress.profile(session, who.id, interaction.guild_id)
@@ -56,7 +59,7 @@ class ProgressCog(commands.Cog, name="Progress"):
         bars = [TopicBar(t.name, t.level, t.confidence) for t in profile.topics]
         days = [(a.day, a.answers, a.correct) for a in activity]
         png = await asyncio.to_thread(render_stats_png, bars, days)
-        await interaction.followup.send(
+        await respond(interaction).send(
             embed=reports.profile(profile, who.display_name),
             file=discord.File(io.BytesIO(png), "stats.png"),
         )
@@ -73,7 +76,7 @@ class ProgressCog(commands.Cog, name="Progress"):
         if weak.weakest:
             first = weak.weakest[0]
             view.add_item(DrillButton(interaction.user.id, first.topic, first.name))
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=reports.weak(weak, self.container.bank), view=view, ephemeral=True
         )
 
@@ -87,9 +90,14 @@ class ProgressCog(commands.Cog, name="Progress"):
         asker = asker_of(interaction)
         async with self.container.database.unit_of_work() as session:
             served = await self.container.quiz.serve(session, asker, Filters(topic=topic))
-        await reply(interaction, **render_served(self.container, served, asker.user_name))
+        message = render_served(self.container, served, asker.user_name)
+        await respond(interaction).send(ephemeral=False, **message)
 
-    @app_commands.command(name="leaderboard", description="Top 10 by points, with your own rank")
+    @app_commands.command(
+        name="leaderboard",
+        description="Top 10 by points, with your own rank",
+        extras={PUBLIC: True},
+    )
     @app_commands.describe(
         period="Which period (default: this week)", scope="This server or everyone"
     )
@@ -106,7 +114,7 @@ class ProgressCog(commands.Cog, name="Progress"):
             "s" if (scope is None or scope.value == "server") and interaction.guild_id else "g"
         )
         message = await self._page(interaction, chosen_scope, period.value if period else "week", 0)
-        await interaction.response.send_message(**message)
+        await respond(interaction).send(**message)
 
     async def _page(
         self, interaction: discord.Interaction[Any], scope: str, period: str, page: int
@@ -145,4 +153,4 @@ class ProgressCog(commands.Cog, name="Progress"):
     ) -> None:
         """A pager button: anyone may page; "your rank" is the clicker's."""
         message = await self._page(interaction, scope, period, page)
-        await interaction.response.edit_message(**message)
+        await respond(interaction).edit(**message)

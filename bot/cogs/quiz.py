@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import asker_of
+from bot.cogs.common import asker_of, respond
+from bot.cogs.tree import PUBLIC
 from bot.container import Container
 from bot.domain.errors import GradientError
 from bot.domain.questions import Competency
@@ -87,6 +88,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     @app_commands.command(
         name="quiz",
         description="Answer a question picked for you: due reviews and weak topics first",
+        extras={PUBLIC: True},
     )
     @app_commands.describe(
         topic="Stick to one topic (start typing to search)",
@@ -111,8 +113,8 @@ class QuizCog(commands.Cog, name="Quiz"):
         asker = asker_of(interaction)
         async with self.container.database.unit_of_work() as session:
             served = await self.container.quiz.serve(session, asker, filters)
-        await interaction.response.send_message(
-            **render_served(self.container, served, asker.user_name)
+        await respond(interaction).send(
+            ephemeral=False, **render_served(self.container, served, asker.user_name)
         )
 
     @quiz.autocomplete("topic")
@@ -122,7 +124,9 @@ class QuizCog(commands.Cog, name="Quiz"):
         return await self.topic_autocomplete(interaction, current)
 
     @app_commands.command(
-        name="review", description="Your next spaced-repetition review, or when it is due"
+        name="review",
+        description="Your next spaced-repetition review, or when it is due",
+        extras={PUBLIC: True},
     )
     @cooldown()
     async def review(self, interaction: discord.Interaction[Any]) -> None:
@@ -138,8 +142,8 @@ class QuizCog(commands.Cog, name="Quiz"):
                     session, asker, due.question_ids[0], source="review", reason="review"
                 )
         if served is not None:
-            await interaction.response.send_message(
-                **render_served(self.container, served, asker.user_name)
+            await respond(interaction).send(
+                ephemeral=False, **render_served(self.container, served, asker.user_name)
             )
             return
         if due.next_due is None:
@@ -150,12 +154,14 @@ class QuizCog(commands.Cog, name="Quiz"):
         else:
             when = discord.utils.format_dt(due.next_due, "R")
             text = f"Nothing is due right now. Your next review is due {when}."
-        await interaction.response.send_message(
+        await respond(interaction).send(
             embed=embeds.notice(text, title="All caught up"), ephemeral=True
         )
 
     @app_commands.command(
-        name="behavioral", description="Practise a behavioral question and get STAR feedback"
+        name="behavioral",
+        description="Practise a behavioral question and get STAR feedback",
+        extras={PUBLIC: True},
     )
     @app_commands.describe(competency="What the question probes, e.g. conflict or ownership")
     @app_commands.choices(competency=COMPETENCIES)
@@ -170,12 +176,14 @@ class QuizCog(commands.Cog, name="Quiz"):
         filters = Filters(topic="behavioral", competency=competency.value if competency else None)
         async with self.container.database.unit_of_work() as session:
             served = await self.container.quiz.serve(session, asker, filters, source="behavioral")
-        await interaction.response.send_message(
-            **render_served(self.container, served, asker.user_name)
+        await respond(interaction).send(
+            ephemeral=False, **render_served(self.container, served, asker.user_name)
         )
 
     @app_commands.command(
-        name="mock", description="A timed mock interview: concept questions, then a behavioral one"
+        name="mock",
+        description="A timed mock interview: concept questions, then a behavioral one",
+        extras={PUBLIC: True},
     )
     @app_commands.describe(length=f"How many questions ({MIN_LENGTH}-{MAX_LENGTH}, default 5)")
     @cooldown()
@@ -191,4 +199,4 @@ class QuizCog(commands.Cog, name="Quiz"):
         message = render_served(
             self.container, step.served, asker.user_name, f"Mock {step.number}/{step.length} · "
         )
-        await interaction.response.send_message(**message)
+        await respond(interaction).send(ephemeral=False, **message)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,7 +19,18 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.domain.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long one unit of work may take before the user is told to try again. Discord lets a
+# deferred interaction follow up for 15 minutes, but nobody should wait that long.
+UNIT_OF_WORK_TIMEOUT = 8.0
+# A pooled connection, or a new one, must come within this; a frozen server never answers.
+CONNECT_TIMEOUT = 5.0
+# Rolling back a unit of work that timed out must not hang on the same frozen server.
+ROLLBACK_TIMEOUT = 2.0
+_OUTAGE_WORDS = ("locked", "busy", "timeout", "timed out", "connect", "terminat", "closed")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -50,20 +65,37 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_timeout", CONNECT_TIMEOUT)
+    kwargs.setdefault("connect_args", {"timeout": CONNECT_TIMEOUT})
     return create_async_engine(url, **kwargs)
+
+
+def _unreachable(error: BaseException) -> bool:
+    """Whether an error means the store is down or too busy, not that the request was wrong."""
+    if isinstance(error, (TimeoutError, OSError, InterfaceError)):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    # Other operational errors ("no such table") are bugs to report, not outages to wait out.
+    text = str(error).lower()
+    return isinstance(error, OperationalError) and any(w in text for w in _OUTAGE_WORDS)
 
 
 class Database:
     """Owns the engine and hands out one unit of work per use case."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, timeout: float = UNIT_OF_WORK_TIMEOUT) -> None:
         self.engine = engine
+        self.timeout = timeout
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._cleanups: set[asyncio.Task[None]] = set()
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> Database:
+    def from_url(
+        cls, url: str, *, timeout: float = UNIT_OF_WORK_TIMEOUT, **kwargs: Any
+    ) -> Database:
         """Build a Database from a URL."""
-        return cls(make_engine(url, **kwargs))
+        return cls(make_engine(url, **kwargs), timeout)
 
     @property
     def dialect(self) -> str:
@@ -71,16 +103,43 @@ class Database:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """A session that commits when the block succeeds and rolls back when it raises."""
-        async with self._sessions() as session:
-            try:
+    async def unit_of_work(self, seconds: float | None = None) -> AsyncIterator[AsyncSession]:
+        """A session that commits when the block succeeds and rolls back when it raises.
+
+        The whole block, commit included, is bounded by a timeout; a store that is down, locked
+        or frozen becomes StoreUnavailable, which users see as "try again in a moment".
+        """
+        session = self._sessions()
+        try:
+            async with asyncio.timeout(self.timeout if seconds is None else seconds):
                 yield session
                 await session.commit()
-            except BaseException:
+        except BaseException as error:
+            if isinstance(error, Exception) and _unreachable(error):
+                log.warning("unit of work failed: the store is unavailable (%r)", error)
+                # Cleaning up may wait on the same stuck connection: do it in the background,
+                # so the user hears "try again" while there is still time to answer.
+                cleanup = asyncio.create_task(self._discard(session), name="discard-session")
+                self._cleanups.add(cleanup)
+                cleanup.add_done_callback(self._cleanups.discard)
+                raise StoreUnavailable() from error
+            await self._discard(session)
+            raise
+        else:
+            await session.close()
+
+    async def _discard(self, session: AsyncSession) -> None:
+        """Roll back and close; a connection that cannot even do that is thrown away."""
+        try:
+            async with asyncio.timeout(ROLLBACK_TIMEOUT):
                 await session.rollback()
-                raise
+                await session.close()
+        except Exception:
+            with contextlib.suppress(Exception):
+                await session.invalidate()
 
     async def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Finish background clean-ups, then close every pooled connection."""
+        if self._cleanups:
+            await asyncio.wait(self._cleanups, timeout=ROLLBACK_TIMEOUT * 2)
         await self.engine.dispose()

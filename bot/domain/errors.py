@@ -35,3 +35,18 @@ class AlreadyAnswered(GradientError):
     """This answer was already recorded."""
 
     user_message = "You've already answered this one."
+
+
+class StoreUnavailable(GradientError):
+    """The database did not answer in time (or at all)."""
+
+    user_message = (
+        "I couldn't reach my database in time, so that didn't go through. "
+        "Please try again in a moment."
+    )
+
+
+class ForgedButton(GradientError):
+    """A custom_id that no Gradient message carries (tampered, or out of range)."""
+
+    user_message = "That button doesn't belong to this message, so nothing was recorded."

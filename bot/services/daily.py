@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,7 @@ from bot.db.types import utcnow
 from bot.db.upsert import insert
 from bot.db.users import ensure_guild, ensure_user
 from bot.domain import daily
-from bot.domain.errors import GradientError, NoQuestionAvailable
+from bot.domain.errors import AlreadyAnswered, ForgedButton, GradientError, NoQuestionAvailable
 from bot.domain.questions import AnyQuestion, Kind
 from bot.domain.streaks import StreakState
 from bot.services.custom import CustomQuestionService
@@ -49,6 +49,15 @@ class ChallengeClosed(GradientError):
     user_message = "That challenge has closed: the answer is in the reveal. Try /daily for today's."
 
 
+class NotThisServer(GradientError):
+    """A daily challenge answered from another server, or from a DM."""
+
+    user_message = (
+        "That challenge belongs to another server, so nothing was recorded. "
+        "Try /daily here for this server's challenge."
+    )
+
+
 @dataclass(frozen=True)
 class DailyConfig:
     """A guild's daily settings."""
@@ -65,12 +74,26 @@ class DailyConfig:
 
 @dataclass(frozen=True)
 class Claim:
-    """A claimed post: the challenge row to send, and the previous one to reveal with it."""
+    """A claimed post: the challenge row to send, and the previous one to reveal with it.
+
+    `retaken` says the claim was taken over from a run that never confirmed its post: that run
+    may have sent the message before it died, so the poster looks before sending again.
+    """
 
     challenge: DailyChallenge
     question: AnyQuestion
     previous: DailyChallenge | None
     previous_question: AnyQuestion | None = None
+    retaken: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimAttempt:
+    """What trying to claim today's post found: a claim, or when to look again (if ever)."""
+
+    claim: Claim | None = None
+    # Another run holds a live lease: if its post is not confirmed within this, retake it.
+    retry_in: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -111,11 +134,13 @@ class DailyService:
         learning: LearningService,
         clock: Callable[[], datetime] = utcnow,
         custom: CustomQuestionService | None = None,
+        lease: timedelta = CLAIM_LEASE,
     ) -> None:
         self.bank = bank
         self.learning = learning
         self.clock = clock
         self.custom = custom or CustomQuestionService(bank)
+        self.lease = lease
 
     def pool(
         self, topics: Sequence[str], difficulty: str | None, extra: Sequence[AnyQuestion] = ()
@@ -201,11 +226,12 @@ class DailyService:
 
     async def claim(
         self, session: AsyncSession, guild_id: int, *, force: bool = False
-    ) -> Claim | None:
-        """Claim today's post (unique per guild and local date); None when it is not ours to send.
+    ) -> ClaimAttempt:
+        """Claim today's post (unique per guild and local date), or say when to look again.
 
-        A claim that was never confirmed as sent expires after CLAIM_LEASE and can be retaken,
-        so a crash between claiming and sending loses nothing and never posts twice.
+        A claim that was never confirmed as sent expires after the lease and can be retaken, so
+        a crash between claiming and sending loses nothing; the retaker checks the channel for a
+        post the crashed run may have sent, so nothing is posted twice either.
         """
         now = self.clock()
         guild = await session.get(Guild, guild_id)
@@ -215,13 +241,13 @@ class DailyService:
             or guild.daily_channel_id is None
             or not guild.daily_time
         ):
-            return None
+            return ClaimAttempt()
         cfg = config_of(guild)
         assert cfg.at is not None
         zone = daily.parse_zone(cfg.timezone)
         today = daily.local_date(now, zone)
         if not force and daily.due_today(now, cfg.at, zone) != today:
-            return None
+            return ClaimAttempt()
         used = list(
             (
                 await session.scalars(
@@ -254,19 +280,22 @@ class DailyService:
                 .returning(DailyChallenge.id)
             )
         ).scalar_one_or_none()
+        retaken = False
         if inserted is None:
-            retaken = await session.execute(
+            taken = await session.execute(
                 update(DailyChallenge)
                 .where(
                     col(DailyChallenge.guild_id) == guild_id,
                     col(DailyChallenge.local_date) == today,
                     col(DailyChallenge.status) == "claimed",
-                    col(DailyChallenge.claimed_at) < now - CLAIM_LEASE,
+                    col(DailyChallenge.claimed_at) < now - self.lease,
                 )
                 .values(claimed_at=now)
+                .returning(col(DailyChallenge.id))
             )
-            if retaken.rowcount != 1:  # type: ignore[attr-defined]
-                return None
+            if taken.scalar_one_or_none() is None:
+                return await self._held(session, guild_id, today, now)
+            retaken = True
         challenge = (
             await session.scalars(
                 select(DailyChallenge).where(
@@ -292,7 +321,22 @@ class DailyService:
         before = (
             await self.custom.get(session, previous.question_id, guild_id) if previous else None
         )
-        return Claim(challenge, question, previous, before)
+        return ClaimAttempt(Claim(challenge, question, previous, before, retaken))
+
+    async def _held(
+        self, session: AsyncSession, guild_id: int, today: date, now: datetime
+    ) -> ClaimAttempt:
+        """Today's post is another run's: done, or in flight until its lease runs out."""
+        row = (
+            await session.execute(
+                select(DailyChallenge.status, DailyChallenge.claimed_at).where(
+                    DailyChallenge.guild_id == guild_id, DailyChallenge.local_date == today
+                )
+            )
+        ).one_or_none()
+        if row is None or row.status != "claimed":
+            return ClaimAttempt()
+        return ClaimAttempt(retry_in=max(row.claimed_at + self.lease - now, timedelta(0)))
 
     async def mark_posted(
         self, session: AsyncSession, challenge_id: int, message_id: int, revealed_id: int | None
@@ -344,26 +388,57 @@ class DailyService:
             raise NoChallengeToday()
         return latest
 
-    async def answer(
-        self, session: AsyncSession, challenge_id: int, user_id: int, user_name: str, response: str
-    ) -> AnswerOutcome:
-        """A member's one answer to a challenge (the unique constraint refuses a second)."""
+    async def answerable(
+        self, session: AsyncSession, challenge_id: int, guild_id: int | None
+    ) -> tuple[DailyChallenge, AnyQuestion]:
+        """A challenge members of this server may still answer, and its question."""
+        if challenge_id <= 0:
+            raise ForgedButton()
+        if guild_id is None:
+            raise NotThisServer("Daily challenges are answered in the server that posted them.")
         challenge = await session.get(DailyChallenge, challenge_id)
         if challenge is None:
             raise ChallengeClosed("I can't find that challenge any more.")
+        if challenge.guild_id != guild_id:
+            raise NotThisServer()
         if challenge.status == "revealed" or self.clock() >= challenge.closes_at:
             raise ChallengeClosed()
+        question = await self.custom.get(session, challenge.question_id, challenge.guild_id)
+        if question is None:
+            raise ChallengeClosed("Today's question is no longer in the bank.")
+        return challenge, question
+
+    async def answer(
+        self,
+        session: AsyncSession,
+        challenge_id: int,
+        user_id: int,
+        user_name: str,
+        response: str,
+        *,
+        guild_id: int | None,
+    ) -> AnswerOutcome:
+        """A member's one answer to their server's challenge; a second shows the first."""
+        challenge, question = await self.answerable(session, challenge_id, guild_id)
         await ensure_user(session, user_id, user_name, self.clock())
-        return await self.learning.submit_answer(
-            session,
-            user_id,
-            challenge.question_id,
-            response,
-            source="daily",
-            guild_id=challenge.guild_id,
-            daily_challenge_id=challenge.id,
-            question=await self.custom.get(session, challenge.question_id, challenge.guild_id),
-        )
+        try:
+            return await self.learning.submit_answer(
+                session,
+                user_id,
+                challenge.question_id,
+                response,
+                source="daily",
+                guild_id=challenge.guild_id,
+                daily_challenge_id=challenge.id,
+                question=question,
+            )
+        except AlreadyAnswered:
+            recorded = await session.scalar(
+                select(Attempt.id).where(
+                    Attempt.daily_challenge_id == challenge.id, Attempt.user_id == user_id
+                )
+            )
+            return await self.learning.recorded(session, recorded, question)
 
     async def streak(self, session: AsyncSession, user_id: int, guild_id: int) -> StreakState:
         """A member's streak in a server, as stored (just updated by an answer)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -184,13 +185,17 @@ class LearningService:
             answered_at=now,
             response_ms=int((now - served_at).total_seconds() * 1000) if served_at else None,
         )
-        session.add(attempt)
-        try:
-            await session.flush()  # the attempt id, and the unique daily answer, are settled here
-        except IntegrityError as exc:
-            if daily_challenge_id is not None:
+        if daily_challenge_id is None:
+            session.add(attempt)
+            await session.flush()  # the attempt id
+        else:
+            # The unique (challenge, user) answer is settled here; a savepoint keeps the unit of
+            # work usable, so the caller can show what was recorded the first time.
+            try:
+                async with session.begin_nested():
+                    session.add(attempt)
+            except IntegrityError as exc:
                 raise AlreadyAnswered() from exc
-            raise
         assert attempt.id is not None
         attempt.points = await self._award(
             session, user_id, guild_id, points.total, grade.correct, now
@@ -283,6 +288,25 @@ class LearningService:
         row.lapses += int(not grade.correct and before.state == review.REVIEW_STATE)
         row.last_attempt_id = attempt_id
         row.prev_state = before.as_dict()
+
+    async def recorded(
+        self, session: AsyncSession, attempt_id: int | None, question: AnyQuestion
+    ) -> AnswerOutcome:
+        """The outcome of an answer recorded earlier: its verdict and points as they were stored."""
+        attempt = await session.get(Attempt, attempt_id) if attempt_id is not None else None
+        if attempt is None:
+            raise AlreadyAnswered()
+        # Grading is deterministic, so the stored answer gives back the feedback; the verdict
+        # and the points are the ones recorded, even if the grader has changed since.
+        try:
+            graded = grade_response(question, attempt.answer)
+        except InvalidAnswer:
+            graded = Graded(Grade(attempt.correct, attempt.credit, "", ""))
+        grade = dataclasses.replace(graded.grade, correct=attempt.correct, credit=attempt.credit)
+        breakdown = scoring.Points(base=attempt.points, bonus=0, on_cooldown=False)
+        return AnswerOutcome(
+            attempt.id or 0, question, grade, attempt.points, breakdown, graded.star, replayed=True
+        )
 
     async def rate_recall(
         self, session: AsyncSession, user_id: int, attempt_id: int, recall: review.Recall

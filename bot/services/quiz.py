@@ -226,8 +226,13 @@ class QuizService:
             .values(answered_at=now)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            await self.load(session, token, user_id)  # raises the precise reason
-            raise AlreadyAnswered()
+            # A double click, or a retry after a timeout: show what was recorded the first time.
+            earlier = await self.served_row(session, token, user_id)
+            if earlier.answered_at is None:
+                raise AlreadyAnswered()
+            return await self.learning.recorded(
+                session, earlier.attempt_id, await self.question_of(session, earlier)
+            )
         row = await session.get(ServedQuestion, token)
         assert row is not None
         outcome = await self.learning.submit_answer(

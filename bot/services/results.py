@@ -30,6 +30,9 @@ class AnswerOutcome:
     points: int  # granted, after the cooldown and the daily cap
     breakdown: Points
     star: StarReport | None = None
+    # The answer had been recorded before (a retry after a timeout, a double click): this is
+    # what was recorded then, not a new answer.
+    replayed: bool = False
 
     @property
     def capped(self) -> bool:

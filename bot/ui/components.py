@@ -14,6 +14,7 @@ import discord
 
 from bot.domain.questions import AnyQuestion, BehavioralQuestion, McqQuestion
 from bot.ui.authoring import ReportButton
+from bot.ui.ids import bounded
 from bot.ui.limits import MODAL_TITLE, TEXT_INPUT_MAX, clip
 
 TOKEN = r"[A-Za-z0-9_-]{1,40}"
@@ -48,10 +49,6 @@ def handlers(interaction: discord.Interaction[Any]) -> Handlers:
     return cast(Handlers, interaction.client.handlers)
 
 
-def _int(text: str, default: int = -1) -> int:
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 20 else default
-
-
 class ChoiceButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"gq:a:(?P<token>{TOKEN}):(?P<choice>\w{{1,4}})",
@@ -82,7 +79,7 @@ class ChoiceButton(
         /,
     ) -> ChoiceButton:
         """Rebuild from a clicked custom_id."""
-        return cls(match["token"], _int(match["choice"]))
+        return cls(match["token"], bounded(match["choice"], 25, forged=99))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Answer with this option."""
@@ -179,7 +176,7 @@ class RateButton(
         /,
     ) -> RateButton:
         """Rebuild from a clicked custom_id."""
-        return cls(match["token"], int(match["attempt"]), int(match["rating"]))
+        return cls(match["token"], bounded(match["attempt"]), bounded(match["rating"], 9, forged=9))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Record the rating."""
@@ -215,7 +212,7 @@ class PageButton(
         /,
     ) -> PageButton:
         """Rebuild from a clicked custom_id."""
-        return cls(match["scope"], match["period"], int(match["page"]), match["label"])
+        return cls(match["scope"], match["period"], bounded(match["page"], 99_999), match["label"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Show the page."""
@@ -249,7 +246,7 @@ class DrillButton(
         /,
     ) -> DrillButton:
         """Rebuild from a clicked custom_id."""
-        return cls(int(match["user"]), match["topic"], match["topic"])
+        return cls(bounded(match["user"]), match["topic"], match["topic"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Drill."""
@@ -281,7 +278,7 @@ class ForgetButton(
         /,
     ) -> ForgetButton:
         """Rebuild from a clicked custom_id."""
-        return cls(int(match["user"]), match["action"] == "yes")
+        return cls(bounded(match["user"]), match["action"] == "yes")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Delete or cancel."""

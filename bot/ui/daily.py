@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, cast
 
 import discord
@@ -11,9 +12,23 @@ import discord
 from bot.domain.questions import AnyQuestion, McqQuestion
 from bot.services.daily import DailyConfig, RevealStats
 from bot.ui.embeds import COLOURS, KIND_LABELS
+from bot.ui.ids import bounded
 from bot.ui.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, clip
 
 DAILY_MODAL_PREFIX = "dc:s:"
+_CHALLENGE_BUTTON = re.compile(r"dc:[am]:(\d{1,19})(?::\d)?")
+NONCE_LENGTH = 25  # Discord's limit for a string nonce
+
+
+def daily_nonce(guild_id: int, local_date: date) -> str:
+    """The create-message nonce of a server's post for a day: the same for every retry."""
+    digest = hashlib.blake2b(f"daily:{guild_id}:{local_date.isoformat()}".encode(), digest_size=16)
+    return digest.hexdigest()[:NONCE_LENGTH]
+
+
+def challenge_ids(ids: set[str]) -> set[int]:
+    """The challenge ids named by daily answer buttons among some custom_ids."""
+    return {int(m.group(1)) for custom_id in ids if (m := _CHALLENGE_BUTTON.fullmatch(custom_id))}
 
 
 class DailyHandlers(Protocol):
@@ -60,7 +75,7 @@ class DailyChoice(
         /,
     ) -> DailyChoice:
         """Rebuild from a clicked custom_id."""
-        return cls(int(match["cid"]), int(match["choice"]))
+        return cls(bounded(match["cid"]), bounded(match["choice"], 9, forged=9))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Answer."""
@@ -92,7 +107,7 @@ class DailyAnswer(
         /,
     ) -> DailyAnswer:
         """Rebuild from a clicked custom_id."""
-        return cls(int(match["cid"]))
+        return cls(bounded(match["cid"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Open the form."""
@@ -124,7 +139,7 @@ class ResetConfirm(
         /,
     ) -> ResetConfirm:
         """Rebuild from a clicked custom_id."""
-        return cls(int(match["admin"]), int(match["member"]))
+        return cls(bounded(match["admin"]), bounded(match["member"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Reset."""

@@ -31,6 +31,7 @@ REASONS = {
     "drill": "drill",
 }
 GOOD, BAD, PARTIAL = 0x57F287, 0xED4245, 0xFEE75C
+REPLAYED = "You had already answered this one; here is what was recorded then."
 
 
 def question(
@@ -67,6 +68,8 @@ def _verdict(outcome: AnswerOutcome) -> tuple[str, int]:
 
 
 def _points_line(outcome: AnswerOutcome) -> str:
+    if outcome.replayed:
+        return f"{outcome.points} points were recorded for it."
     if outcome.breakdown.on_cooldown:
         return "No points: you answered this one recently (it still counts for practice)."
     text = f"+{outcome.points} points"
@@ -81,8 +84,12 @@ def feedback(outcome: AnswerOutcome) -> list[discord.Embed]:
     """The private feedback: verdict, what was hit and missed, the answer, and why."""
     q, grade = outcome.question, outcome.grade
     title, colour = _verdict(outcome)
+    description = grade.feedback
+    if outcome.replayed:
+        title = f"Already answered · {title}"
+        description = f"{REPLAYED}\n\n{description}".strip()
     main = discord.Embed(
-        title=title, description=clip(grade.feedback, EMBED_DESCRIPTION), colour=colour
+        title=title, description=clip(description, EMBED_DESCRIPTION), colour=colour
     )
     if outcome.star is not None:
         _star_fields(main, outcome.star, q)

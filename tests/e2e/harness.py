@@ -33,6 +33,7 @@ class World:
     admin: FakeUser
     dev_guild_id: int | None = None
     clock: Callable[[], datetime] | None = None  # when set, every service and the scheduler use it
+    settings: dict[str, Any] = field(default_factory=dict)  # extra Settings, by env name
     bot: GradientBot | None = None
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -49,6 +50,7 @@ class World:
             DATABASE_URL=self.db_url,
             QUESTIONS_DIR=TEST_BANK,
             DEV_GUILD_ID=self.dev_guild_id,
+            **self.settings,
         )
         container = await build_container(settings)
         bot = GradientBot(container, guild_ready_timeout=0.1)

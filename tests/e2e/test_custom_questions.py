@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.e2e.harness import World
 from tests.e2e.test_quiz_flow import ids_starting
@@ -143,3 +146,23 @@ async def test_report_a_problem_from_feedback(world: World) -> None:
     )
     assert cli.returncode == 0, cli.stderr
     assert "tt-001 v1" in cli.stdout and "Choice B is also right" in cli.stdout
+
+
+async def test_a_file_that_cannot_be_imported_gets_a_clear_reply(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def upload(filename: str, data: bytes) -> str:
+        ix = await world.slash(
+            world.admin, "gradient questions import", {"file": (filename, data, "text/csv")}
+        )
+        return (await ix.wait_message()).text()
+
+    world.fake.download_status = 404
+    with caplog.at_level(logging.ERROR):
+        unreachable = await upload("qs.csv", CSV.encode())
+    assert "couldn't download qs.csv" in unreachable and "upload it again" in unreachable
+    world.fake.download_status = None
+    assert "limit is 256 KB" in await upload("huge.csv", b"x" * (300 * 1024))
+    assert "isn't a question file" in await upload("notes.txt", b"hello")
+    assert not [r for r in caplog.records if "unhandled" in r.getMessage()]
+    assert "no questions of its own" in str((await gradient(world, "list"))["data"])

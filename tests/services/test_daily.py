@@ -8,8 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.db.engine import Database
-from bot.domain.errors import AlreadyAnswered, NoQuestionAvailable
-from bot.services.daily import ChallengeClosed, DailyService, NoChallengeToday
+from bot.domain.errors import NoQuestionAvailable
+from bot.services.daily import ChallengeClosed, DailyService, NoChallengeToday, NotThisServer
 from tests.services.conftest import GUILD, Services
 
 MORNING = datetime(2026, 7, 1, 6, 0, tzinfo=UTC)  # 08:00 in Berlin
@@ -35,7 +35,7 @@ async def daily_service(services: Services) -> DailyService:
 
 async def claim(services: Services, svc: DailyService, **kw: bool) -> int | None:
     async with services.db.unit_of_work() as session:
-        got = await svc.claim(session, GUILD, **kw)
+        got = (await svc.claim(session, GUILD, **kw)).claim
         return got.challenge.id if got else None
 
 
@@ -87,8 +87,16 @@ async def test_a_lost_claim_is_retaken_after_the_lease(
 ) -> None:
     services.clock.now = MORNING + timedelta(hours=2)
     first = await claim(services, daily_service)
+    services.clock.advance(seconds=30)
+    async with services.db.unit_of_work() as session:
+        held = await daily_service.claim(session, GUILD)
+    assert held.claim is None, "a live lease belongs to the run that holds it"
+    assert held.retry_in == daily_service.lease - timedelta(seconds=30), "look again when it ends"
     services.clock.advance(minutes=5)  # the process died before sending
-    retaken = await claim(services, daily_service)
+    async with services.db.unit_of_work() as session:
+        again = (await daily_service.claim(session, GUILD)).claim
+    assert again is not None and again.retaken, "the retaker must look for a post first"
+    retaken = again.challenge.id
     assert retaken == first
     async with services.db.unit_of_work() as session:
         await daily_service.mark_posted(session, retaken or 0, 555, None)
@@ -105,7 +113,7 @@ async def test_concurrent_claims_have_one_winner(
 
         async def claim_on(db: Database) -> int | None:
             async with db.unit_of_work() as session:
-                got = await daily_service.claim(session, GUILD)
+                got = (await daily_service.claim(session, GUILD)).claim
                 return got.challenge.id if got else None
 
         results = await asyncio.gather(
@@ -123,7 +131,7 @@ async def test_answers_once_and_reveal_counts(
     async with services.db.unit_of_work() as session:
         with pytest.raises(NoChallengeToday):
             await daily_service.current(session, GUILD)
-        got = await daily_service.claim(session, GUILD)
+        got = (await daily_service.claim(session, GUILD)).claim
         assert got is not None
         await daily_service.mark_posted(session, got.challenge.id, 777, None)
         question = got.question
@@ -132,22 +140,33 @@ async def test_answers_once_and_reveal_counts(
     ]
     async with services.db.unit_of_work() as session:
         current = await daily_service.current(session, GUILD)
-        out = await daily_service.answer(session, current.id or 0, 1, "user1", right)
+        out = await daily_service.answer(
+            session, current.id or 0, 1, "user1", right, guild_id=GUILD
+        )
         wrong = "B" if question.kind == "mcq" else "nonsense"
-        await daily_service.answer(session, current.id or 0, 2, "user2", wrong)
+        await daily_service.answer(session, current.id or 0, 2, "user2", wrong, guild_id=GUILD)
     assert out.breakdown.bonus > 0
-    with pytest.raises(AlreadyAnswered):
-        async with services.db.unit_of_work() as session:
-            await daily_service.answer(session, current.id or 0, 1, "user1", right)
+    async with services.db.unit_of_work() as session:
+        again = await daily_service.answer(
+            session, current.id or 0, 1, "user1", wrong, guild_id=GUILD
+        )
+    assert again.replayed, "a second answer shows the first, recorded one"
+    assert (again.grade.correct, again.points) == (True, out.points)
+    for elsewhere in (GUILD + 1, None):
+        with pytest.raises(NotThisServer):
+            async with services.db.unit_of_work() as session:
+                await daily_service.answer(
+                    session, current.id or 0, 4, "user4", right, guild_id=elsewhere
+                )
     async with services.db.unit_of_work() as session:
         stats = await daily_service.reveal_stats(session, current.id or 0)
     assert (stats.answered, stats.correct, stats.first_correct) == (2, 1, ("user1",))
     services.clock.now = current.closes_at + timedelta(seconds=1)
     with pytest.raises(ChallengeClosed):
         async with services.db.unit_of_work() as session:
-            await daily_service.answer(session, current.id or 0, 3, "user3", right)
+            await daily_service.answer(session, current.id or 0, 3, "user3", right, guild_id=GUILD)
     async with services.db.unit_of_work() as session:
-        tomorrow = await daily_service.claim(session, GUILD)
+        tomorrow = (await daily_service.claim(session, GUILD)).claim
     assert tomorrow is not None
     assert tomorrow.previous is not None
     assert tomorrow.previous.id == current.id

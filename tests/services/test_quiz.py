@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import Attempt, ServedQuestion, User
-from bot.domain.errors import AlreadyAnswered
 from bot.services.account import forget_user
 from bot.services.mock import MockAlreadyMoved, MockService
 from bot.services.quiz import Asker, Filters, NotYourQuestion, QuizService, UnknownButton
@@ -66,9 +65,9 @@ async def test_only_the_asker_answers_once(services: Services, quiz: QuizService
     async with services.db.unit_of_work() as session:
         outcome = await quiz.answer(session, served.token, ADA.user_id, "A")
     assert outcome.grade.correct
-    with pytest.raises(AlreadyAnswered):
-        async with services.db.unit_of_work() as session:
-            await quiz.answer(session, served.token, ADA.user_id, "A")
+    async with services.db.unit_of_work() as session:
+        again = await quiz.answer(session, served.token, ADA.user_id, "B")
+    assert again.replayed and again.grade.correct, "a replay shows the recorded verdict"
     with pytest.raises(UnknownButton):
         async with services.db.unit_of_work() as session:
             await quiz.answer(session, "forged-token", ADA.user_id, "A")
@@ -80,15 +79,12 @@ async def test_double_click_race_records_one_answer(services: Services, quiz: Qu
         served = await quiz.serve(session, ADA, Filters(topic="transformers", kind="mcq"))
 
     async def click() -> str:
-        try:
-            async with services.db.unit_of_work() as session:
-                await quiz.answer(session, served.token, ADA.user_id, "A")
-        except AlreadyAnswered:
-            return "refused"
-        return "recorded"
+        async with services.db.unit_of_work() as session:
+            outcome = await quiz.answer(session, served.token, ADA.user_id, "A")
+        return "replayed" if outcome.replayed else "recorded"
 
     results = await asyncio.gather(*(click() for _ in range(5)))
-    assert sorted(results) == ["recorded"] + ["refused"] * 4
+    assert sorted(results) == ["recorded"] + ["replayed"] * 4
     assert await count(services, Attempt) == 1
 
 

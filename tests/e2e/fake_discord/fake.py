@@ -64,6 +64,14 @@ class FakeDiscord(UserActionsMixin):
         self.registered: dict[int | None, list[dict[str, Any]]] = {}
         self.command_syncs: list[tuple[int | None, int]] = []
         self.served_files: dict[str, tuple[bytes, str]] = {}
+        # Attachment downloads answer with this HTTP status instead of the file (None: serve it).
+        self.download_status: int | None = None
+        # Discord refuses a second message with the same nonce (enforce_nonce) for a few minutes.
+        self.nonce_ttl = 300.0
+        self.nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
+        self.duplicate_nonces = 0
+        # Without Read Message History, Discord returns an empty channel history.
+        self.history_visible = True
         self.violations: list[str] = []
         self.unknown_routes: list[tuple[str, str]] = []
         self.requests: list[tuple[str, str]] = []

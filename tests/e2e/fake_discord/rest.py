@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -134,6 +135,8 @@ class RestRoutes:
         """Channel history, newest first, honouring `limit`."""
         channel = self._channel(req)
         limit = min(int(req.query.get("limit", "50")), 100)
+        if not self.fake.history_visible:
+            return json_response([])
         history = self.fake.channel_messages(channel)[::-1][:limit]
         return json_response([m.payload() for m in history])
 
@@ -151,6 +154,9 @@ class RestRoutes:
         check_message(payload, problems, files=len(req.uploads))
         if problems:
             raise invalid_form(self.fake, req.where(), problems)
+        earlier = self._same_nonce(channel, payload)
+        if earlier is not None:
+            return json_response(earlier.payload())
         message = create_message(
             self.fake,
             channel,
@@ -159,7 +165,32 @@ class RestRoutes:
             author=self.fake.bot_user,
             msg_type=19 if payload.get("message_reference") else 0,
         )
+        nonce = payload.get("nonce")
+        if nonce is not None and payload.get("enforce_nonce"):
+            key = (channel.id, self.fake.bot_user.id, str(nonce))
+            self.fake.nonces[key] = (message.id, time.monotonic())
         return json_response(message.payload())
+
+    def _same_nonce(self, channel: FakeChannel, payload: dict[str, Any]) -> Message | None:
+        """With enforce_nonce, Discord answers a repeated nonce with the message it made first."""
+        nonce = payload.get("nonce")
+        if nonce is None or not payload.get("enforce_nonce"):
+            return None
+        if len(str(nonce)) > 25:
+            raise HttpError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {"nonce": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "too long"}]}},
+            )
+        found = self.fake.nonces.get((channel.id, self.fake.bot_user.id, str(nonce)))
+        if found is None or time.monotonic() - found[1] > self.fake.nonce_ttl:
+            return None
+        message = self.fake.messages.get(found[0])
+        if message is None or message.deleted:
+            return None
+        self.fake.duplicate_nonces += 1
+        return message
 
     async def typing(self, req: RestRequest) -> web.Response:
         """Typing indicators are accepted and ignored."""

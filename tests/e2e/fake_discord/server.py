@@ -132,6 +132,8 @@ class HttpServer:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Serve files, fake the API, and record every API request."""
         if request.path in self.fake.served_files and request.method == "GET":
+            if self.fake.download_status is not None:
+                return web.Response(status=self.fake.download_status, text="unavailable")
             data, content_type = self.fake.served_files[request.path]
             return web.Response(body=data, headers={"Content-Type": content_type})
         match = API_PREFIX.match(request.path)
