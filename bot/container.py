@@ -14,6 +14,8 @@ from bot.db import migrate
 from bot.db.engine import Database
 from bot.db.questions import sync_questions
 from bot.db.types import utcnow
+from bot.domain.open_answers import warm_up
+from bot.domain.questions import OpenQuestion
 from bot.services.admin import AdminService
 from bot.services.custom import CustomQuestionService
 from bot.services.daily import DailyService
@@ -79,6 +81,9 @@ async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> 
     """Check the schema, load the bank, sync it to the store and wire the services."""
     await ensure_schema(settings.database_url, auto_upgrade=auto_upgrade)
     bank = await asyncio.to_thread(load_bank, settings.questions_dir)
+    # The grader's model and every explain-it question's vectors load here, in a thread, so no
+    # learner waits for them and the event loop never blocks on them.
+    await asyncio.to_thread(warm_up, [q for q in bank.active() if isinstance(q, OpenQuestion)])
     database = Database.from_url(settings.database_url, timeout=settings.db_timeout_seconds)
     try:
         async with database.unit_of_work() as session:

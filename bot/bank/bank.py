@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.bank import quality
+from bot.bank import mcq_cues, open_gates, quality
 from bot.bank.catalog import SEEDS_FILE, Topic, load_seed_coverage, load_topics
 from bot.bank.loader import LoadedQuestion, bank_files, parse_file
 from bot.bank.problems import BankError, Problem
@@ -75,9 +75,14 @@ def validate(paths: Sequence[Path], bank_dir: Path) -> tuple[list[LoadedQuestion
     problems.extend(quality.check_near_duplicates(loaded))
     for item in loaded:
         problems.extend(quality.check_question(item))
+        problems.extend(open_gates.check_key_points(item))
+        problems.extend(open_gates.check_examples(item))
+        problems.extend(mcq_cues.check_absolutes(item))
     seeds = load_seed_coverage(bank_dir)
     if whole_bank and seeds is not None:
         problems.extend(quality.check_seed_coverage(loaded, seeds, str(bank_dir / SEEDS_FILE)))
+    if whole_bank:
+        problems.extend(mcq_cues.check_longest_share(loaded, str(bank_dir)))
     return loaded, sorted(problems)
 
 

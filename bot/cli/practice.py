@@ -130,6 +130,8 @@ async def _self_rate(
     term: Terminal, container: Container, user_id: int, outcome: AnswerOutcome
 ) -> None:
     """Open and behavioral answers: the learner's own rating drives spaced repetition."""
+    if outcome.grade.unsure:
+        term.console.print("[yellow]I wasn't sure of my grade: your rating decides it.[/]")
     while True:
         text = await term.line(
             "How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy (Enter to skip): "
@@ -140,10 +142,14 @@ async def _self_rate(
             break
         term.console.print("[yellow]Type 1, 2, 3 or 4, or press Enter.[/]")
     async with container.database.unit_of_work() as session:
-        due = await container.learning.rate_recall(
+        rated = await container.learning.rate_recall(
             session, user_id, outcome.attempt_id, Recall(int(text))
         )
-    term.console.print(f"[dim]Noted. It comes back for review around {due:%Y-%m-%d %H:%M} UTC.[/]")
+    when = f"{rated.due:%Y-%m-%d %H:%M}"
+    note = f"Noted. It comes back for review around {when} UTC."
+    if rated.set_credit:
+        note += f" Your rating set its credit: {rated.points} points."
+    term.console.print(f"[dim]{note}[/]")
 
 
 @dataclass

@@ -8,11 +8,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
+from bot.domain.claims import PointState
+from bot.domain.grades import point_line
 from bot.domain.questions import AnyQuestion, BehavioralQuestion, McqQuestion, OpenQuestion
 from bot.domain.star import PARTS, StarReport
 from bot.services.progress import DueReviews, WeakTopics
 from bot.services.results import AnswerOutcome
 
+COLOURS = {
+    PointState.COVERED: "green",
+    PointState.CONTRADICTED: "red",
+    PointState.MISSING: "yellow",
+}
 REASONS = {"review": "due for review", "weak topic": "your weakest topic", "new": "something new"}
 
 
@@ -57,6 +64,8 @@ def outcome(console: Console, result: AnswerOutcome) -> None:
     """Show the grade, what was hit and missed, points, and the explanation."""
     grade, q = result.grade, result.question
     mark = "[bold green]✓[/]" if grade.correct else "[bold red]✗[/]"
+    if grade.unsure:
+        mark = "[bold yellow]?[/]"
     points = f"+{result.points} pts"
     if result.breakdown.on_cooldown:
         points += " (answered recently: no points this time)"
@@ -66,10 +75,9 @@ def outcome(console: Console, result: AnswerOutcome) -> None:
     if result.star is not None:
         _star(console, result.star)
     elif isinstance(q, OpenQuestion):
-        for point in grade.matched:
-            console.print(f"  [green]covered[/] {escape(point)}")
-        for point in grade.missed:
-            console.print(f"  [yellow]missed[/]  {escape(point)}")
+        for point in grade.points:
+            colour = COLOURS[point.state]
+            console.print(f"  [{colour}]{escape(point_line(point))}[/]")
         console.print(
             Panel(
                 escape(q.model_answer), title="Model answer", title_align="left", border_style="dim"

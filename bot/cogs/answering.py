@@ -110,13 +110,15 @@ class AnsweringCog(commands.Cog, name="Answering"):
             raise InvalidAnswer("That rating doesn't exist.")
         user_id = interaction.user.id
         async with self.container.database.unit_of_work() as session:
-            due = await self.container.learning.rate_recall(
+            rated = await self.container.learning.rate_recall(
                 session, user_id, attempt_id, Recall(rating)
             )
             row = await self.container.quiz.served_row(session, token, user_id)
         label = "Continue mock" if row.mock_token else "Next question"
-        when = discord.utils.format_dt(due, "R")
+        when = discord.utils.format_dt(rated.due, "R")
         note = f"Rated **{Recall(rating).name.title()}**: this question comes back {when}."
+        if rated.set_credit:
+            note += f" Since I wasn't sure of my grade, your rating set it: {rated.points} points."
         await respond(interaction).edit(content=note, view=feedback_view(token, None, label))
 
     @guarded

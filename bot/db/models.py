@@ -14,6 +14,7 @@ from sqlalchemy import (
     SmallInteger,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -133,6 +134,8 @@ class Attempt(SQLModel, table=True):
     credit: float
     points: int = Field(default=0)
     self_rating: int | None = Field(default=None, sa_type=SmallInteger)
+    # The grader was unsure of an explanation: the learner's self-rating decides its credit.
+    grade_unsure: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     served_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answered_at: datetime = _created()
     response_ms: int | None = Field(default=None)

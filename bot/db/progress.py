@@ -209,6 +209,53 @@ async def add_scores(
     await session.execute(stmt)
 
 
+async def adjust_scores(
+    session: AsyncSession,
+    rows: Sequence[tuple[int, str, date]],
+    user_id: int,
+    points: int,
+    correct: int,
+) -> None:
+    """Add (or take back) points and correct answers on existing score rows, atomically."""
+    table = Score.__table__.c  # type: ignore[attr-defined]
+    for scope, period, start in rows:
+        await session.execute(
+            Score.__table__.update()  # type: ignore[attr-defined]
+            .where(
+                table.scope == scope,
+                table.period == period,
+                table.period_start == start,
+                table.user_id == user_id,
+            )
+            .values(points=table.points + points, correct=table.correct + correct)
+        )
+
+
+async def adjust_topic(
+    session: AsyncSession, user_id: int, topic: str, correct: int, credit: float
+) -> None:
+    """Correct a topic's counters after a re-rated answer (its mastery belief is left as is)."""
+    table = TopicStat.__table__.c  # type: ignore[attr-defined]
+    await session.execute(
+        TopicStat.__table__.update()  # type: ignore[attr-defined]
+        .where(table.user_id == user_id, table.topic == topic)
+        .values(correct=table.correct + correct, credit_sum=table.credit_sum + credit)
+    )
+
+
+async def points_on(session: AsyncSession, user_id: int, day: date) -> int:
+    """The points a user earned on a UTC day (the row the daily cap reads)."""
+    value = await session.scalar(
+        select(Score.points).where(
+            Score.scope == 0,
+            Score.period == "day",
+            Score.period_start == day,
+            Score.user_id == user_id,
+        )
+    )
+    return int(value or 0)
+
+
 async def take_back_points(
     session: AsyncSession, scope: int, period: str, start: date, user_id: int, points: int
 ) -> None:

@@ -144,19 +144,73 @@ class ShortQuestion(QuestionBase):
 
 
 class KeyPoint(_Strict):
-    """One idea an open answer should contain, and the words that show it."""
+    """One idea an open answer should contain, the words that show it, and those that deny it."""
 
     point: str = Field(min_length=3, max_length=300)
     synonyms: tuple[Phrase, ...] = Field(min_length=1, max_length=12)
+    # Phrases that state the opposite or the usual mix-up ("forward KL seeks a single mode"):
+    # an answer that says one of them in a clause contradicts the point.
+    contradicts: tuple[Phrase, ...] = Field(default=(), max_length=12)
     weight: float = Field(default=1.0, gt=0, le=10)
 
 
+class ExampleKind(StrEnum):
+    """What a graded example answer illustrates."""
+
+    STRONG = "strong"
+    PARTIAL = "partial"
+    MISCONCEPTION = "misconception"
+    OFF_TOPIC = "off-topic"
+
+
+class Verdict(StrEnum):
+    """The verdict a grader should reach."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class GradedExample(_Strict):
+    """An answer someone could give, with the verdict an expert grader reaches on it."""
+
+    answer: str = Field(min_length=10, max_length=1200)
+    kind: ExampleKind
+    verdict: Verdict
+    # 1-based numbers of the key points the answer covers.
+    covers: tuple[Annotated[int, Field(ge=1, le=6)], ...] = ()
+    # For a misconception: the mix-up in one line, shown to a learner whose answer reads like it.
+    mixup: str | None = Field(default=None, min_length=10, max_length=200)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GradedExample:
+        if self.kind is ExampleKind.STRONG and self.verdict is not Verdict.PASS:
+            raise ValueError("a strong example must pass")
+        if self.kind in (ExampleKind.MISCONCEPTION, ExampleKind.OFF_TOPIC) and (
+            self.verdict is not Verdict.FAIL
+        ):
+            raise ValueError(f"a {self.kind.value} example must fail")
+        if self.kind is ExampleKind.MISCONCEPTION and not self.mixup:
+            raise ValueError("a misconception example needs `mixup`: the mix-up in one line")
+        return self
+
+
 class OpenQuestion(QuestionBase):
-    """Explain it from first principles: graded by key-point coverage."""
+    """Explain it from first principles: graded claim by claim against its key points."""
 
     kind: Literal["open"]
     model_answer: str = Field(min_length=40, max_length=1200)
     key_points: tuple[KeyPoint, ...] = Field(min_length=2, max_length=6)
+    examples: tuple[GradedExample, ...] = Field(default=(), max_length=16)
+
+    @model_validator(mode="after")
+    def _covers_exist(self) -> OpenQuestion:
+        for example in self.examples:
+            beyond = [n for n in example.covers if n > len(self.key_points)]
+            if beyond:
+                raise ValueError(
+                    f"an example covers key point {beyond[0]}, but there are {len(self.key_points)}"
+                )
+        return self
 
 
 class BehavioralQuestion(QuestionBase):
@@ -191,6 +245,7 @@ class QuestionFile(_Strict):
 
 def content_hash(question: AnyQuestion) -> str:
     """A stable hash of what a learner sees, so edits bump the stored version."""
-    payload = question.model_dump(mode="json", exclude={"retired"})
+    # Graded examples teach the grader; the learner never sees them.
+    payload = question.model_dump(mode="json", exclude={"retired", "examples"})
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]

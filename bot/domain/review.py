@@ -85,6 +85,16 @@ def recall_from_credit(credit: float) -> Recall:
     return Recall.GOOD
 
 
+# What a self-rating says the answer was worth, when the grader was unsure and defers to it.
+RECALL_CREDIT = {Recall.AGAIN: 0.0, Recall.HARD: 0.4, Recall.GOOD: 0.8, Recall.EASY: 1.0}
+PASSING_CREDIT = 0.6
+
+
+def credit_from_recall(recall: Recall) -> float:
+    """The credit a self-rating gives an answer the grader was unsure of."""
+    return RECALL_CREDIT[recall]
+
+
 def review(card: CardState, recall: Recall, now: datetime) -> CardState:
     """The card after one review at `now`."""
     fsrs_card = Card(

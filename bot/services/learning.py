@@ -6,7 +6,7 @@ import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +45,15 @@ class CannotRate(GradientError):
     """The attempt is not the latest review of its card, or is not the caller's."""
 
     user_message = "That rating can't be applied any more: you've answered this question since."
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A self-rating taken: when the question comes back, and whether it set the credit."""
+
+    due: datetime
+    set_credit: bool
+    points: int
 
 
 @dataclass(frozen=True)
@@ -180,6 +189,7 @@ class LearningService:
             answer=response[:4000],
             correct=grade.correct,
             credit=grade.credit,
+            grade_unsure=grade.unsure,
             points=0,
             served_at=served_at,
             answered_at=now,
@@ -229,8 +239,17 @@ class LearningService:
             await progress.take_back_points(
                 session, GLOBAL_SCOPE, Period.DAY, day, user_id, wanted - granted
             )
+        # One statement for every board: round trips, not rows, are what an answer costs.
+        rows = await self._boards(session, guild_id, now)
+        await progress.add_scores(session, rows, user_id, granted, correct)
+        return granted
+
+    async def _boards(
+        self, session: AsyncSession, guild_id: int | None, now: datetime
+    ) -> list[tuple[int, str, date]]:
+        """The (scope, period, start) of every leaderboard an answer at `now` counts on."""
         scopes = [GLOBAL_SCOPE] + ([guild_id] if guild_id is not None else [])
-        rows = [
+        rows: list[tuple[int, str, date]] = [
             (scope, period, period_start(period, now))
             for scope in scopes
             for period in (Period.WEEK, Period.MONTH, Period.ALL)
@@ -238,9 +257,7 @@ class LearningService:
         season = await progress.season_start(session, guild_id)
         if guild_id is not None and season is not None:
             rows.append((guild_id, Period.SEASON, season))
-        # One statement for every board: round trips, not rows, are what an answer costs.
-        await progress.add_scores(session, rows, user_id, granted, correct)
-        return granted
+        return rows
 
     async def _learn(
         self,
@@ -310,8 +327,11 @@ class LearningService:
 
     async def rate_recall(
         self, session: AsyncSession, user_id: int, attempt_id: int, recall: review.Recall
-    ) -> datetime:
-        """Replace the automatic rating of the latest review with the user's own; returns due."""
+    ) -> Rated:
+        """Replace the automatic rating of the latest review with the user's own.
+
+        When the grader was unsure of the answer, the rating also decides its credit and points.
+        """
         attempt = await session.get(Attempt, attempt_id)
         if attempt is None or attempt.user_id != user_id:
             raise CannotRate("That answer isn't yours to rate.")
@@ -322,4 +342,43 @@ class LearningService:
         after = review.review(before, recall, attempt.answered_at)
         progress.apply_card(row, after)
         attempt.self_rating = int(recall)
-        return after.due
+        if attempt.grade_unsure:
+            await self._rerate(session, attempt, recall)
+        return Rated(after.due, attempt.grade_unsure, attempt.points)
+
+    async def _rerate(self, session: AsyncSession, attempt: Attempt, recall: review.Recall) -> None:
+        """Credit, verdict and points from the learner's own rating of an unsure grade."""
+        question = self.bank.get(attempt.question_id)
+        credit = review.credit_from_recall(recall)
+        correct = credit >= review.PASSING_CREDIT
+        # Points follow the credit, except where the repeat cooldown (or the cap) gave none.
+        delta = 0
+        if attempt.points > 0 or attempt.credit == 0:
+            wanted = scoring.score(
+                Difficulty(question.difficulty if question else "medium"),
+                credit,
+                daily=attempt.source == "daily",
+                last_answered_at=None,
+                now=attempt.answered_at,
+            ).total
+            delta = wanted - attempt.points
+        if delta > 0:
+            day = period_start(Period.DAY, attempt.answered_at)
+            earned = await progress.points_on(session, attempt.user_id, day)
+            delta = min(delta, max(0, scoring.DAILY_CAP - earned))
+        if delta or correct != attempt.correct:
+            day_row = (GLOBAL_SCOPE, Period.DAY, period_start(Period.DAY, attempt.answered_at))
+            rows = [day_row, *await self._boards(session, attempt.guild_id, attempt.answered_at)]
+            await progress.adjust_scores(
+                session, rows, attempt.user_id, delta, int(correct) - int(attempt.correct)
+            )
+        if question is not None:
+            await progress.adjust_topic(
+                session,
+                attempt.user_id,
+                question.topic,
+                int(correct) - int(attempt.correct),
+                credit - attempt.credit,
+            )
+        attempt.points += delta
+        attempt.credit, attempt.correct = credit, correct

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain.grades import point_line
 from bot.domain.questions import AnyQuestion, BehavioralQuestion, McqQuestion, OpenQuestion
 from bot.domain.star import PARTS, StarReport
 from bot.services.results import AnswerOutcome
@@ -58,6 +59,8 @@ def question(
 
 def _verdict(outcome: AnswerOutcome) -> tuple[str, int]:
     grade = outcome.grade
+    if grade.unsure:
+        return "🤔 Not sure: rate yourself", PARTIAL
     if grade.correct and grade.credit >= 1:
         return "✅ Correct", GOOD
     if grade.correct:
@@ -94,13 +97,17 @@ def feedback(outcome: AnswerOutcome) -> list[discord.Embed]:
     if outcome.star is not None:
         _star_fields(main, outcome.star, q)
     elif isinstance(q, OpenQuestion):
-        if grade.matched:
-            main.add_field(name="Covered", value=bullet_list(grade.matched, mark="✓"), inline=False)
-        if grade.missed:
-            main.add_field(name="Missed", value=bullet_list(grade.missed, mark="✗"), inline=False)
+        if grade.points:
+            lines = "\n".join(point_line(p) for p in grade.points)
+            main.add_field(name="Key points", value=clip(lines, EMBED_FIELD_VALUE), inline=False)
         main.add_field(
             name="Model answer", value=clip(q.model_answer, EMBED_FIELD_VALUE), inline=False
         )
+        sure = max(grade.confidence, 1 - grade.confidence)
+        if grade.unsure:
+            main.set_footer(text=f"Grader: not sure ({sure:.0%}). Rate yourself below.")
+        else:
+            main.set_footer(text=f"Grader: confident ({sure:.0%}).")
     elif not grade.correct or (
         grade.expected not in grade.matched and not isinstance(q, McqQuestion)
     ):

@@ -49,7 +49,12 @@ def open_q(**extra: Any) -> OpenQuestion:
     return OpenQuestion.model_validate(
         _common(
             kind="open",
-            model_answer="The dot product is |a||b|cos θ. " * 2,
+            model_answer=(
+                "The dot product of two vectors equals the product of their lengths times the "
+                "cosine of the angle between them. When the vectors point the same way the cosine "
+                "is one and the score is as large as it can be; when they are orthogonal the "
+                "cosine, and so the dot product, is zero; opposite vectors give a negative score."
+            ),
             key_points=points,
             **extra,
         )

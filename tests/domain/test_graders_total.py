@@ -51,6 +51,7 @@ def test_parse_choice_is_total(text: str) -> None:
 
 def test_worst_case_length_inputs() -> None:
     long_words = "orthogonal " * 400
-    assert grade_open(OPEN, long_words[:4000]).credit > 0
+    salad = grade_open(OPEN, long_words[:4000])
+    assert not salad.correct and salad.credit == 0, "one word repeated is not an explanation"
     assert coach(BEHAVIORAL, "I " * 2000).words == 2000
     assert grade_short(SHORT, "x" * 4000).credit == 0.0

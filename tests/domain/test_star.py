@@ -36,7 +36,7 @@ def test_weak_answer_gets_specific_improvements() -> None:
     assert not grade.correct
     assert grade.credit < 0.4
     tips = " ".join(report.improvements)
-    assert "Quantify the result" in tips
+    assert "Add the Result" in tips, "no outcome at all: the result is missing, not unmeasured"
     assert "“I”" in tips
     assert "basically" in tips
     assert "Go deeper" in tips

@@ -144,7 +144,10 @@ async def test_open_answer_shows_points_hit_and_missed_then_self_rating(world: W
         world.ada, question, ids_starting(question, "gq:m:")[0], guild=world.guild
     )
     modal_id = (await opener.done())["data"]["custom_id"]
-    text = "Attention is quadratic in length because every pair is compared. " * 3
+    text = (
+        "Attention is quadratic in length because every pair of tokens is compared. An SSM "
+        "cost grows quadratically too, since it rereads the sequence."
+    )
     submit = await world.fake.submit_modal(
         world.ada,
         modal_id,
@@ -156,7 +159,11 @@ async def test_open_answer_shows_points_hit_and_missed_then_self_rating(world: W
     await submit.done()
     feedback = await submit.wait_followup()
     body = feedback.text()
-    assert "Covered" in body and "Missed" in body and "Model answer" in body
+    assert "Key points" in body and "Model answer" in body
+    assert "✓ Attention cost grows quadratically with sequence length" in body
+    assert "✗ SSM cost grows linearly with length: you said the opposite" in body
+    assert "· An SSM keeps a fixed-size state (missing)" in body
+    assert "Grader:" in body, "the grader's confidence is shown"
     rate_ids = ids_starting(feedback, "gq:r:")
     assert len(rate_ids) == 4
     rated = await world.fake.click(world.ada, feedback, rate_ids[2], guild=world.guild)  # Good

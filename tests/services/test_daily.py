@@ -11,6 +11,7 @@ from bot.db.engine import Database
 from bot.domain.errors import NoQuestionAvailable
 from bot.services.daily import ChallengeClosed, DailyService, NoChallengeToday, NotThisServer
 from tests.services.conftest import GUILD, Services
+from tests.services.test_learning_engine import SSM_ANSWER
 
 MORNING = datetime(2026, 7, 1, 6, 0, tzinfo=UTC)  # 08:00 in Berlin
 
@@ -135,9 +136,7 @@ async def test_answers_once_and_reveal_counts(
         assert got is not None
         await daily_service.mark_posted(session, got.challenge.id, 777, None)
         question = got.question
-    right = {"mcq": "A", "short": "keys", "open": "quadratic, fixed size state, linear"}[
-        question.kind
-    ]
+    right = {"mcq": "A", "short": "keys", "open": SSM_ANSWER}[question.kind]
     async with services.db.unit_of_work() as session:
         current = await daily_service.current(session, GUILD)
         out = await daily_service.answer(

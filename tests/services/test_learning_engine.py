@@ -182,6 +182,12 @@ async def test_daily_answers_earn_a_bonus_count_toward_streaks_and_are_unique(
     assert len(attempts) == 1
 
 
+SSM_ANSWER = (
+    "Attention is quadratic in length because every pair of tokens is compared, while an SSM "
+    "keeps a fixed size state it updates once per token, so its cost grows linearly."
+)
+
+
 async def test_self_rating_replaces_the_automatic_rating(services: Services) -> None:
     s = services
     async with s.db.unit_of_work() as session:
@@ -190,10 +196,10 @@ async def test_self_rating_replaces_the_automatic_rating(services: Services) -> 
         )
     async with s.db.unit_of_work() as session:
         auto_due = (await session.get(ReviewCard, (1, "tm-004"))).due  # type: ignore[union-attr]
-        easy_due = await s.learning.rate_recall(session, 1, out.attempt_id, Recall.EASY)
+        easy_due = (await s.learning.rate_recall(session, 1, out.attempt_id, Recall.EASY)).due
     assert easy_due > auto_due
     async with s.db.unit_of_work() as session:
-        again_due = await s.learning.rate_recall(session, 1, out.attempt_id, Recall.AGAIN)
+        again_due = (await s.learning.rate_recall(session, 1, out.attempt_id, Recall.AGAIN)).due
         attempt = await session.get(Attempt, out.attempt_id)
     assert again_due < auto_due
     assert attempt is not None
@@ -234,7 +240,7 @@ async def test_profile_and_weak_topics(services: Services) -> None:
         for qid, answer in (
             ("tt-001", "A"),
             ("tt-002", "keys"),
-            ("tt-003", "quadratic, fixed size state, linear"),
+            ("tt-003", SSM_ANSWER),
         ):
             await s.learning.submit_answer(session, 1, qid, answer)
     async with s.db.unit_of_work() as session:
@@ -309,3 +315,35 @@ async def test_two_answers_in_one_unit_of_work_build_on_each_other(services: Ser
     assert stats[1].attempts == stats[2].attempts == 3
     assert stats[1].skill == pytest.approx(stats[2].skill)
     assert stats[1].skill_var == pytest.approx(stats[2].skill_var)
+
+
+UNSURE_ANSWER = "same direction gives a large value and orthogonal vectors give zero"
+
+
+async def test_an_unsure_grade_lets_the_self_rating_decide_the_credit(services: Services) -> None:
+    s = services
+    async with s.db.unit_of_work() as session:
+        out = await s.learning.submit_answer(session, 1, "tm-004", UNSURE_ANSWER)
+    assert out.grade.unsure, "every key point stated, yet the model fails it: not sure"
+    async with s.db.unit_of_work() as session:
+        good = await s.learning.rate_recall(session, 1, out.attempt_id, Recall.GOOD)
+        attempt = await session.get(Attempt, out.attempt_id)
+        profile = await s.progress.profile(session, 1)
+    assert attempt is not None and good.set_credit
+    assert (attempt.correct, attempt.credit, attempt.points) == (True, 0.8, 16)
+    assert (profile.points, profile.correct) == (16, 1), "the boards follow the rating"
+    async with s.db.unit_of_work() as session:
+        again = await s.learning.rate_recall(session, 1, out.attempt_id, Recall.AGAIN)
+        profile = await s.progress.profile(session, 1)
+    assert again.points == 0 and (profile.points, profile.correct) == (0, 0)
+
+
+async def test_a_sure_grade_keeps_its_credit_whatever_the_rating(services: Services) -> None:
+    s = services
+    async with s.db.unit_of_work() as session:
+        out = await s.learning.submit_answer(session, 1, "tt-003", SSM_ANSWER)
+    assert out.grade.correct and not out.grade.unsure
+    async with s.db.unit_of_work() as session:
+        rated = await s.learning.rate_recall(session, 1, out.attempt_id, Recall.AGAIN)
+        attempt = await session.get(Attempt, out.attempt_id)
+    assert not rated.set_credit and attempt is not None and attempt.correct

@@ -110,7 +110,7 @@ async def test_mock_interview_runs_in_order_and_reports(
     answers = {
         "mcq": "A",
         "short": "keys",
-        "open": "cosine angle",
+        "open": "It is the lengths times the cosine of the angle between the vectors.",
         "behavioral": "I fixed it and cut cost by 20%.",
     }
     seen = []
