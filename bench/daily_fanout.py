@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import GradientBot
+from bot.clock import Clock
 from bot.container import build_container
 from bot.db import migrate
 from bot.db.engine import Database
@@ -50,7 +51,9 @@ async def fan_out(guilds: int) -> None:
         bot = GradientBot(container)
         await bot.login(fake.token)  # REST only: posting needs no gateway connection
         channels = []
-        service = DailyService(container.bank, container.learning, clock=lambda: NOW)
+        service = DailyService(
+            container.bank, container.learning, custom=container.custom, clock=Clock(lambda: NOW)
+        )
         async with container.database.unit_of_work() as session:
             for i in range(guilds):
                 guild = fake.add_guild(f"guild {i}")
@@ -72,7 +75,9 @@ async def fan_out(guilds: int) -> None:
             REQUESTS_PER_SECOND
         )  # one budget for the whole deployment's REST traffic
         schedulers = [
-            DailyScheduler(db, service, bot.daily_cog, clock=lambda: NOW, limiter=limiter)
+            DailyScheduler(
+                db, service, bot.container.scheduler.poster, clock=lambda: NOW, limiter=limiter
+            )
             for db in (container.database, second_db)
         ]
         before = len(fake.requests)

@@ -20,35 +20,26 @@ import random
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.bank.bank import Bank, load_bank
+from bot.clock import Clock
 from bot.db import migrate
 from bot.db.engine import Database
 from bot.db.questions import sync_questions
 from bot.db.users import ensure_user
 from bot.domain.mastery import DIFFICULTY_OFFSET, sigmoid
 from bot.domain.questions import AnyQuestion, Difficulty, McqQuestion, OpenQuestion, ShortQuestion
+from bot.services.custom import CustomQuestionService
 from bot.services.learning import LearningService
 from bot.services.progress import ProgressService
 
 TOPICS = ("math-foundations", "transformers", "sql", "nlp", "causal-inference", "mlops")
 CHECKPOINTS = (20, 40, 80)
 MINUTES_PER_ANSWER = 3
-
-
-@dataclass
-class Clock:
-    """The simulation's clock."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def learner_skills(rng: random.Random) -> dict[str, float]:
@@ -82,14 +73,17 @@ async def run_learner(
 ) -> tuple[dict[int, str | None], int]:
     """One learner's answers: the topic ranked weakest at each checkpoint, and answers on it."""
     rng = random.Random(seed)
-    clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    learning, progress = LearningService(bank, clock), ProgressService(bank, clock)
+    clock = Clock()
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    custom = CustomQuestionService(bank, clock=clock)
+    learning = LearningService(bank, clock=clock)
+    progress = ProgressService(bank, custom=custom, clock=clock)
     pool = bank.active()
     truly_weakest = min(skills, key=lambda t: skills[t])
     ranked: dict[int, str | None] = {}
     on_weakest = 0
     async with db.unit_of_work() as session:
-        await ensure_user(session, user_id, f"sim{user_id}", clock.now)
+        await ensure_user(session, user_id=user_id, name=f"sim{user_id}", now=clock())
     for n in range(1, max(CHECKPOINTS) + 1):
         async with db.unit_of_work() as session:
             if adaptive:
@@ -102,7 +96,7 @@ async def run_learner(
                 session, user_id, q.id, response(q, correct, rng), source="practice"
             )
         on_weakest += q.topic == truly_weakest
-        clock.now += timedelta(minutes=MINUTES_PER_ANSWER)
+        clock.advance(minutes=MINUTES_PER_ANSWER)
         if n in CHECKPOINTS:
             async with db.unit_of_work() as session:
                 weak = await progress.weak_topics(session, user_id, limit=1)
@@ -118,7 +112,8 @@ async def simulate(learners: int, seed: int) -> None:
         await asyncio.to_thread(migrate.upgrade, url)
         db = Database.from_url(url)
         async with db.unit_of_work() as session:
-            await sync_questions(session, bank.questions.values(), datetime(2026, 3, 1, tzinfo=UTC))
+            start = datetime(2026, 3, 1, tzinfo=UTC)
+            await sync_questions(session, questions=bank.questions.values(), now=start)
         rng = random.Random(seed)
         population = [learner_skills(rng) for _ in range(learners)]
         results: dict[bool, list[tuple[dict[int, str | None], int, str]]] = {True: [], False: []}

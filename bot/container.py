@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import make_url
 
 from bot.bank.bank import Bank, load_bank
+from bot.clock import Clock
 from bot.db import migrate
 from bot.db.engine import Database
 from bot.db.questions import sync_questions
-from bot.db.types import utcnow
 from bot.domain.open_answers import warm_up
 from bot.domain.questions import OpenQuestion
+from bot.scheduling import DailyScheduler
 from bot.services.admin import AdminService
 from bot.services.custom import CustomQuestionService
 from bot.services.daily import DailyService
@@ -25,6 +27,7 @@ from bot.services.mock import MockService
 from bot.services.progress import ProgressService
 from bot.services.quiz import QuizService
 from bot.services.reports import ReportService
+from bot.services.sessions import SessionService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,12 +44,15 @@ class Container:
     settings: Settings
     database: Database
     bank: Bank
+    clock: Clock  # the one clock every service (and the daily scheduler) reads
     learning: LearningService
     progress: ProgressService
     leaderboards: LeaderboardService
     quiz: QuizService
     mock: MockService
+    sessions: SessionService
     daily: DailyService
+    scheduler: DailyScheduler
     admin: AdminService
     custom: CustomQuestionService
     reports: ReportService
@@ -77,8 +83,25 @@ async def ensure_schema(url: str, *, auto_upgrade: bool) -> None:
     await asyncio.to_thread(migrate.upgrade, url)
 
 
-async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> Container:
-    """Check the schema, load the bank, sync it to the store and wire the services."""
+def _shared_clock(clock: Callable[[], datetime] | None) -> Clock:
+    # A Clock given is used as is, so whoever set it up can still set or advance it.
+    if isinstance(clock, Clock):
+        return clock
+    return Clock() if clock is None else Clock(clock)
+
+
+async def build_container(
+    settings: Settings,
+    *,
+    auto_upgrade: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> Container:
+    """Check the schema, load the bank, sync it to the store and wire the services.
+
+    `clock` is real time unless given: a Clock, or any callable returning an aware datetime
+    (which the container's Clock then reads, so moving it moves every service).
+    """
+    shared = _shared_clock(clock)
     await ensure_schema(settings.database_url, auto_upgrade=auto_upgrade)
     bank = await asyncio.to_thread(load_bank, settings.questions_dir)
     # The grader's model and every explain-it question's vectors load here, in a thread, so no
@@ -87,7 +110,7 @@ async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> 
     database = Database.from_url(settings.database_url, timeout=settings.db_timeout_seconds)
     try:
         async with database.unit_of_work() as session:
-            report = await sync_questions(session, bank.questions.values(), utcnow())
+            report = await sync_questions(session, questions=bank.questions.values(), now=shared())
     except BaseException:
         await database.dispose()
         raise
@@ -98,30 +121,37 @@ async def build_container(settings: Settings, *, auto_upgrade: bool = False) -> 
         report.changed,
         report.retired,
     )
-    return wire(settings, database, bank)
+    return wire(settings, database, bank, shared)
 
 
-def wire(settings: Settings, database: Database, bank: Bank) -> Container:
-    """Build the services over a database and a bank."""
-    learning = LearningService(bank)
-    custom = CustomQuestionService(bank)
-    quiz = QuizService(bank, learning, custom=custom)
+def wire(settings: Settings, database: Database, bank: Bank, clock: Clock) -> Container:
+    """Build the services over a database and a bank, all reading the one clock."""
+    learning = LearningService(bank, clock=clock)
+    custom = CustomQuestionService(bank, clock=clock)
+    quiz = QuizService(bank, learning, custom=custom, clock=clock)
+    mock = MockService(bank, quiz, clock=clock)
+    daily = DailyService(
+        bank,
+        learning,
+        custom=custom,
+        clock=clock,
+        lease=timedelta(seconds=settings.daily_claim_lease_seconds),
+    )
     return Container(
         settings=settings,
         database=database,
         bank=bank,
+        clock=clock,
         learning=learning,
-        progress=ProgressService(bank, custom=custom),
-        leaderboards=LeaderboardService(),
+        progress=ProgressService(bank, custom=custom, clock=clock),
+        leaderboards=LeaderboardService(clock=clock),
         quiz=quiz,
-        mock=MockService(bank, quiz),
-        daily=DailyService(
-            bank,
-            learning,
-            custom=custom,
-            lease=timedelta(seconds=settings.daily_claim_lease_seconds),
-        ),
-        admin=AdminService(),
+        mock=mock,
+        sessions=SessionService(quiz, mock),
+        daily=daily,
+        # The poster (Discord) and shard ownership are set by the bot when it starts.
+        scheduler=DailyScheduler(database, daily, clock=clock),
+        admin=AdminService(clock=clock),
         custom=custom,
-        reports=ReportService(),
+        reports=ReportService(clock=clock),
     )

@@ -20,7 +20,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.db.engine import Database
-from bot.db.types import utcnow
 from bot.domain import daily
 from bot.services.daily import Claim, DailyConfig, DailyService, RevealStats
 
@@ -80,9 +79,9 @@ class DailyScheduler:
         self,
         database: Database,
         service: DailyService,
-        poster: Poster,
+        poster: Poster | None = None,
         owns: Callable[[int], bool] = lambda _guild_id: True,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] | None = None,
         limiter: RateLimiter | None = None,
     ) -> None:
         # The lease lives on the service, which enforces it; retries wait for it to run out.
@@ -90,7 +89,9 @@ class DailyScheduler:
         self.service = service
         self.poster = poster
         self.owns = owns
-        self.clock = clock
+        # The service's clock (the container's) unless told otherwise, so the scheduler's "now"
+        # is the one the claims it makes are judged by.
+        self.clock = clock if clock is not None else service.clock
         self.limiter = limiter or RateLimiter(REQUESTS_PER_SECOND)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._catch_up: asyncio.Task[list[RunResult]] | None = None
@@ -193,6 +194,8 @@ class DailyScheduler:
                 # Another run is posting; if it dies before confirming, take over promptly.
                 self._retry_at(guild_id, datetime.now(UTC) + attempt.retry_in + self._margin)
             return RunResult(guild_id, "skipped")
+        if self.poster is None:
+            raise RuntimeError("no poster: the daily feature sets one when the bot starts")
         await self.limiter.wait()
         try:
             message_id = await self.poster.post(claim, reveal)

@@ -13,6 +13,8 @@ from bot.bank.problems import BankError, Problem
 from bot.domain.questions import AnyQuestion, Difficulty, Kind
 
 DEFAULT_BANK_DIR = Path(__file__).resolve().parents[2] / "questions"
+# The topic that holds the tell-me-about-a-time prompts; every other topic is a concept topic.
+BEHAVIORAL_TOPIC = "behavioral"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class Bank:
         for q in by_id.values():
             by_topic.setdefault(q.topic, []).append(q.id)
         return cls(topics, by_id, {k: tuple(v) for k, v in by_topic.items()})
+
+    def concept_topics(self) -> list[str]:
+        """Every topic but the behavioral one, in display order."""
+        return [slug for slug in self.topics if slug != BEHAVIORAL_TOPIC]
 
     def get(self, question_id: str) -> AnyQuestion | None:
         """The question with this id, retired or not."""

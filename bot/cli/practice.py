@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.markup import escape
 
+from bot.bank.bank import BEHAVIORAL_TOPIC
 from bot.cli import practice_view as view
 from bot.cli.errors import fail_clearly
 from bot.container import Container, build_container
@@ -33,7 +34,6 @@ from bot.settings import Settings
 
 QUIT, SKIP = "quit", "skip"
 CONCEPT_KINDS = frozenset({Kind.MCQ, Kind.SHORT, Kind.OPEN})
-BEHAVIORAL_TOPIC = "behavioral"
 
 
 def terminal_user_id(name: str) -> int:
@@ -115,7 +115,7 @@ class Terminal:
 
 async def _ask(term: Terminal, q: AnyQuestion) -> str:
     if isinstance(q, McqQuestion):
-        letters = "/".join(chr(65 + i) for i in range(len(q.choices)))
+        letters = "/".join(q.letters)
         return await term.answer(f"Your answer ({letters}, skip, quit): ")
     if isinstance(q, BehavioralQuestion):
         return await term.block(
@@ -203,7 +203,7 @@ async def _status(container: Container, user_id: int, console: Console) -> None:
     async with container.database.unit_of_work() as session:
         weak = await container.progress.weak_topics(session, user_id)
         due = await container.progress.due_reviews(session, user_id)
-    view.weak_and_due(console, weak, due, container.progress.clock())
+    view.weak_and_due(console, weak, due, container.clock())
 
 
 async def _session(container: Container, args: argparse.Namespace, console: Console) -> int:
@@ -214,7 +214,7 @@ async def _session(container: Container, args: argparse.Namespace, console: Cons
         return 2
     user_id = terminal_user_id(name)
     async with container.database.unit_of_work() as session:
-        await ensure_user(session, user_id, name, container.learning.clock())
+        await ensure_user(session, user_id=user_id, name=name, now=container.clock())
     console.print(
         f"[bold]Gradient practice[/] for [cyan]{escape(name)}[/]: {args.count} questions. "
         "Type [bold]quit[/] to stop, [bold]skip[/] to pass."

@@ -31,7 +31,7 @@ def question(
     title = f"Question {number}/{total} · {topic} · {q.difficulty} · {q.kind} · {why}"
     body = escape(q.prompt)
     if isinstance(q, McqQuestion):
-        options = (f"[bold]{chr(65 + i)}.[/] {escape(c.text)}" for i, c in enumerate(q.choices))
+        options = (f"[bold]{q.letter(i)}.[/] {escape(c.text)}" for i, c in enumerate(q.choices))
         body += "\n\n" + "\n".join(options)
     console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
 
@@ -39,7 +39,7 @@ def question(
 def answer_text(q: AnyQuestion) -> str:
     """The answer to reveal when a question is skipped."""
     if isinstance(q, McqQuestion):
-        return f"{chr(65 + q.correct_index)}. {q.choices[q.correct_index].text}"
+        return f"{q.letter(q.correct_index)}. {q.choices[q.correct_index].text}"
     if isinstance(q, OpenQuestion):
         return q.model_answer
     if isinstance(q, BehavioralQuestion):

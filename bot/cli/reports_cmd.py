@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.cli.errors import fail_clearly
+from bot.clock import Clock
 from bot.container import ensure_schema
 from bot.db.engine import Database
 from bot.services.reports import Report, ReportService
@@ -16,7 +17,7 @@ async def _load(url: str) -> list[Report]:
     database = Database.from_url(url)
     try:
         async with database.unit_of_work() as session:
-            return await ReportService().everything(session)
+            return await ReportService(clock=Clock()).everything(session)
     finally:
         await database.dispose()
 

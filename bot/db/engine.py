@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -31,6 +31,9 @@ CONNECT_TIMEOUT = 5.0
 # Rolling back a unit of work that timed out must not hang on the same frozen server.
 ROLLBACK_TIMEOUT = 2.0
 _OUTAGE_WORDS = ("locked", "busy", "timeout", "timed out", "connect", "terminat", "closed")
+# A unit of work's session, as services name it: they hand it to bot.db's queries and never
+# import SQLAlchemy themselves (ruff's banned-api rule holds that line).
+Session: TypeAlias = AsyncSession
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from bot.db.types import UTCDateTime, utcnow
+from bot.domain.daily import DailyStatus
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -99,7 +100,7 @@ class DailyChallenge(SQLModel, table=True):
     question_id: str = Field(foreign_key="questions.id", max_length=32)
     channel_id: int = Field(sa_type=BigInteger)
     message_id: int | None = Field(default=None, sa_type=BigInteger)
-    status: str = Field(default="claimed", max_length=16)
+    status: str = Field(default=DailyStatus.CLAIMED, max_length=16)
     claimed_at: datetime = _created()
     posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closes_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,17 +1,19 @@
-"""Users and guilds are created on first sight, without a read-modify-write race."""
+"""The users table: a learner is created on first sight, and deleted with all they own."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from bot.db.models import Guild, User
+from bot.db.models import User
 from bot.db.upsert import insert
 
 
-async def ensure_user(session: AsyncSession, user_id: int, name: str, now: datetime) -> None:
-    """Create the user or refresh their display name."""
+async def ensure_user(session: AsyncSession, *, user_id: int, name: str, now: datetime) -> None:
+    """Create the user or refresh their display name, without a read-modify-write race."""
     stmt = insert(session, User).values(id=user_id, name=name[:100], created_at=now, updated_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"], set_={"name": stmt.excluded.name, "updated_at": now}
@@ -19,10 +21,7 @@ async def ensure_user(session: AsyncSession, user_id: int, name: str, now: datet
     await session.execute(stmt)
 
 
-async def ensure_guild(session: AsyncSession, guild_id: int, name: str, now: datetime) -> None:
-    """Create the guild row on first sight, keeping its settings."""
-    stmt = insert(session, Guild).values(
-        id=guild_id, name=name[:100], daily_topics=[], created_at=now, updated_at=now
-    )
-    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={"name": stmt.excluded.name})
-    await session.execute(stmt)
+async def delete_user(session: AsyncSession, *, user_id: int) -> bool:
+    """Delete the user (the schema cascades to what they own); False when there was none."""
+    result = await session.execute(delete(User).where(col(User.id) == user_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]

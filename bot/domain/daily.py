@@ -6,12 +6,21 @@ import hashlib
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import GradientError
 
 _HHMM = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+
+
+class DailyStatus(StrEnum):
+    """A daily challenge's life: claimed before it is sent, posted, then revealed the next day."""
+
+    CLAIMED = "claimed"
+    POSTED = "posted"
+    REVEALED = "revealed"
 
 
 class BadSchedule(GradientError):
@@ -50,9 +59,9 @@ def parse_zone(name: str) -> ZoneInfo:
         raise BadSchedule(f"The timezone {real} can't be loaded here.") from exc
 
 
-def local_date(moment: datetime, zone: ZoneInfo) -> date:
-    """The calendar date of an instant in a zone."""
-    return moment.astimezone(zone).date()
+def local_date(moment: datetime, zone: ZoneInfo | str) -> date:
+    """The calendar date of an aware instant in a zone or a zone name (DST handled by zoneinfo)."""
+    return moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone).date()
 
 
 def post_instant(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -16,13 +16,13 @@ __all__ += ["parse_number"]
 def grade_mcq(question: McqQuestion, choice: int) -> Grade:
     """Grade a chosen option by its index."""
     right = question.choices[question.correct_index]
-    expected = f"{chr(65 + question.correct_index)}. {right.text}"
+    expected = f"{question.letter(question.correct_index)}. {right.text}"
     if not 0 <= choice < len(question.choices):
         return Grade(False, 0.0, expected, "That option does not exist.")
     if choice == question.correct_index:
         return Grade(True, 1.0, expected, "Correct.", matched=(right.text,))
     chosen = question.choices[choice]
-    feedback = f"Not quite: you chose {chr(65 + choice)}."
+    feedback = f"Not quite: you chose {question.letter(choice)}."
     if chosen.why:
         feedback += f" {chosen.why}"
     return Grade(False, 0.0, expected, feedback, missed=(right.text,))
@@ -85,8 +85,9 @@ def open_feedback(verdict: OpenJudgement, points: tuple[PointResult, ...]) -> st
 def parse_choice(response: str, options: int) -> int | None:
     """'b', 'B', 'B)', '2' → 1; None when it names no option."""
     text = response.strip().rstrip(").:").strip().upper()
-    if len(text) == 1 and "A" <= text <= chr(64 + options):
-        return ord(text) - 65
+    letters = [McqQuestion.letter(i) for i in range(options)]
+    if text in letters:
+        return letters.index(text)
     if text.isascii() and text.isdigit() and 1 <= int(text) <= options:
         return int(text) - 1
     return None

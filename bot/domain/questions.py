@@ -124,6 +124,16 @@ class McqQuestion(QuestionBase):
         """Position of the correct choice."""
         return next(i for i, c in enumerate(self.choices) if c.correct)
 
+    @staticmethod
+    def letter(index: int) -> str:
+        """The letter that names the option at `index`: 0 → A, 1 → B."""
+        return chr(ord("A") + index)
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        """The letters of this question's options, in order."""
+        return tuple(self.letter(i) for i in range(len(self.choices)))
+
 
 class NumericAnswer(_Strict):
     """A number answer accepted within an absolute tolerance."""

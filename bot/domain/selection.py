@@ -6,6 +6,7 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.domain.mastery import Skill, preferred_difficulty
 from bot.domain.questions import AnyQuestion
@@ -15,12 +16,22 @@ COVERAGE = 0.5  # share of picks that go to topics measured fewer than FIRST_LOO
 FIRST_LOOK = 3
 
 
+class ServedReason(StrEnum):
+    """Why a question was served; the front ends turn each into words for the learner."""
+
+    REVIEW = "review"
+    WEAK_TOPIC = "weak topic"
+    NEW = "new"
+    MOCK = "mock"
+    DRILL = "drill"
+
+
 @dataclass(frozen=True)
 class Pick:
     """The chosen question and the reason, shown to the learner."""
 
     question: AnyQuestion
-    reason: str
+    reason: ServedReason
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ def choose(pool: Sequence[AnyQuestion], learner: LearnerView, rng: random.Random
     by_id = {q.id: q for q in pool if q.id != last}
     for qid in learner.due:
         if qid in by_id:
-            return Pick(by_id[qid], "review")
+            return Pick(by_id[qid], ServedReason.REVIEW)
     candidates = _not_recent(pool, learner.recent)
     topics = sorted({q.topic for q in candidates})
     # Half the time, favour topics with only a few answers, so every topic gets a fair first
@@ -93,4 +104,5 @@ def choose(pool: Sequence[AnyQuestion], learner: LearnerView, rng: random.Random
     in_topic = [q for q in candidates if q.topic == topic]
     options = _at_level(in_topic, learner.skills.get(topic, Skill()), learner.seen)
     options.sort(key=lambda q: q.id)  # stable order so a seeded rng gives the same pick
-    return Pick(rng.choice(options), "weak topic" if weakest else "new")
+    reason = ServedReason.WEAK_TOPIC if weakest else ServedReason.NEW
+    return Pick(rng.choice(options), reason)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -14,11 +13,6 @@ class StreakState:
     current: int = 0
     best: int = 0
     last_day: date | None = None
-
-
-def local_day(moment: datetime, timezone: str) -> date:
-    """The calendar date of an aware instant in a zone (DST handled by zoneinfo)."""
-    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 def advance(state: StreakState, day: date) -> StreakState:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
-
-from bot.db.models import User
+from bot.db import users
+from bot.db.engine import Session
 
 
-async def forget_user(session: AsyncSession, user_id: int) -> bool:
+async def forget_user(session: Session, user_id: int) -> bool:
     """Delete the user and, by cascade, all their answers, scores, streaks and cards."""
-    result = await session.execute(delete(User).where(col(User.id) == user_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return await users.delete_user(session, user_id=user_id)

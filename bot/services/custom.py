@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
-from datetime import datetime
-
-from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import func, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from collections.abc import Sequence
 
 from bot.bank.bank import Bank
 from bot.bank.custom import export_yaml
-from bot.db.models import QuestionRow
-from bot.db.questions import question_row
-from bot.db.types import utcnow
-from bot.db.users import ensure_guild
+from bot.clock import Clock
+from bot.db import guilds
+from bot.db import questions as question_rows
+from bot.db.engine import Session
 from bot.domain.errors import GradientError
-from bot.domain.questions import AnyQuestion, Question
+from bot.domain.questions import AnyQuestion
 
 MAX_PER_SERVER = 500
-_QUESTION = TypeAdapter[AnyQuestion](Question)
 
 
 class NotThisServersQuestion(GradientError):
@@ -52,22 +45,17 @@ def new_id(guild_id: int) -> str:
 class CustomQuestionService:
     """Server questions live in the questions table with their guild and full content."""
 
-    def __init__(self, bank: Bank, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, bank: Bank, *, clock: Clock) -> None:
         self.bank = bank
         self.clock = clock
 
-    async def count(self, session: AsyncSession, guild_id: int) -> int:
+    async def count(self, session: Session, guild_id: int) -> int:
         """How many active questions the server has."""
-        query = (
-            select(func.count())
-            .select_from(QuestionRow)
-            .where(col(QuestionRow.guild_id) == guild_id, col(QuestionRow.retired).is_(False))
-        )
-        return int((await session.execute(query)).scalar_one())
+        return await question_rows.count_server_questions(session, guild_id=guild_id)
 
     async def add_many(
         self,
-        session: AsyncSession,
+        session: Session,
         guild_id: int,
         guild_name: str,
         user_id: int,
@@ -81,33 +69,22 @@ class CustomQuestionService:
                 f"so {len(questions)} more would be too many."
             )
         now = self.clock()
-        await ensure_guild(session, guild_id, guild_name, now)
-        stored = []
-        for question in questions:
-            q = question.model_copy(update={"id": new_id(guild_id)})
-            owner = {
-                "guild_id": guild_id,
-                "payload": q.model_dump(mode="json"),
-                "created_by": user_id,
-            }
-            session.add(question_row(q, now, **owner))
-            stored.append(q)
-        await session.flush()
+        await guilds.ensure_guild(session, guild_id=guild_id, name=guild_name, now=now)
+        stored = [q.model_copy(update={"id": new_id(guild_id)}) for q in questions]
+        await question_rows.add_server_questions(
+            session, guild_id=guild_id, author_id=user_id, questions=stored, now=now
+        )
         return stored
 
-    async def active(self, session: AsyncSession, guild_id: int | None) -> list[AnyQuestion]:
+    async def active(self, session: Session, guild_id: int | None) -> list[AnyQuestion]:
         """The server's active questions (none outside a server)."""
         if guild_id is None:
             return []
-        rows = await session.scalars(
-            select(QuestionRow)
-            .where(col(QuestionRow.guild_id) == guild_id, col(QuestionRow.retired).is_(False))
-            .order_by(col(QuestionRow.first_seen_at), col(QuestionRow.id))
-        )
-        return [q for q in (_load(row) for row in rows) if q is not None]
+        rows = await question_rows.server_questions(session, guild_id=guild_id)
+        return [q for q in map(question_rows.server_question, rows) if q is not None]
 
     async def get(
-        self, session: AsyncSession, question_id: str, guild_id: int | None
+        self, session: Session, question_id: str, guild_id: int | None
     ) -> AnyQuestion | None:
         """A bank question, or this server's own question; never another server's."""
         banked = self.bank.get(question_id)
@@ -115,32 +92,19 @@ class CustomQuestionService:
             return banked
         if guild_id is None:
             return None
-        row = await session.get(QuestionRow, question_id)
+        row = await question_rows.get_row(session, question_id=question_id)
         if row is None or row.guild_id != guild_id:
             return None
-        return _load(row)
+        return question_rows.server_question(row)
 
-    async def remove(self, session: AsyncSession, guild_id: int, question_id: str) -> AnyQuestion:
+    async def remove(self, session: Session, guild_id: int, question_id: str) -> AnyQuestion:
         """Retire one of the server's questions (answers to it are kept)."""
         question = await self.get(session, question_id, guild_id)
         if question is None or self.bank.get(question_id) is not None:
             raise NotThisServersQuestion()
-        await session.execute(
-            update(QuestionRow)
-            .where(col(QuestionRow.id) == question_id)
-            .values(retired=True, updated_at=self.clock())
-        )
+        await question_rows.retire_question(session, question_id=question_id, now=self.clock())
         return question
 
-    async def export(self, session: AsyncSession, guild_id: int) -> str:
+    async def export(self, session: Session, guild_id: int) -> str:
         """The server's questions as an importable YAML file."""
         return export_yaml(await self.active(session, guild_id))
-
-
-def _load(row: QuestionRow) -> AnyQuestion | None:
-    if row.payload is None:
-        return None
-    try:
-        return _QUESTION.validate_python({**row.payload, "id": row.id, "retired": row.retired})
-    except ValidationError:
-        return None

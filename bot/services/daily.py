@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, func, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
-
 from bot.bank.bank import Bank
-from bot.db import progress
-from bot.db.models import Attempt, DailyChallenge, Guild, User
-from bot.db.types import utcnow
-from bot.db.upsert import insert
-from bot.db.users import ensure_guild, ensure_user
+from bot.clock import Clock
+from bot.db import attempts, daily_challenges, guilds, streaks, users
+from bot.db.engine import Session
+from bot.db.models import DailyChallenge, Guild
 from bot.domain import daily
+from bot.domain.daily import DailyStatus
 from bot.domain.errors import AlreadyAnswered, ForgedButton, GradientError, NoQuestionAvailable
 from bot.domain.questions import AnyQuestion, Kind
+from bot.domain.sources import QuestionSource
 from bot.domain.streaks import StreakState
 from bot.services.custom import CustomQuestionService
 from bot.services.learning import LearningService
@@ -110,6 +107,24 @@ class RevealStats:
         return self.correct / self.answered if self.answered else 0.0
 
 
+@dataclass(frozen=True)
+class DailyAnswered:
+    """A member's answer to a daily challenge, and their streak in that server after it."""
+
+    outcome: AnswerOutcome
+    streak: StreakState
+
+
+@dataclass(frozen=True)
+class Today:
+    """Today's challenge as a member sees it."""
+
+    challenge_id: int
+    question: AnyQuestion
+    closes_at: datetime
+    streak: StreakState
+
+
 def config_of(guild: Guild) -> DailyConfig:
     """A guild row's daily settings."""
     at = daily.parse_time(guild.daily_time) if guild.daily_time else None
@@ -132,14 +147,15 @@ class DailyService:
         self,
         bank: Bank,
         learning: LearningService,
-        clock: Callable[[], datetime] = utcnow,
-        custom: CustomQuestionService | None = None,
+        *,
+        custom: CustomQuestionService,
+        clock: Clock,
         lease: timedelta = CLAIM_LEASE,
     ) -> None:
         self.bank = bank
         self.learning = learning
         self.clock = clock
-        self.custom = custom or CustomQuestionService(bank)
+        self.custom = custom
         self.lease = lease
 
     def pool(
@@ -158,7 +174,7 @@ class DailyService:
 
     async def configure(
         self,
-        session: AsyncSession,
+        session: Session,
         guild_id: int,
         guild_name: str,
         *,
@@ -175,58 +191,38 @@ class DailyService:
         if not self.pool(topics, difficulty, extra):
             raise NoQuestionAvailable("No questions match those topics and difficulty.")
         now = self.clock()
-        await ensure_guild(session, guild_id, guild_name, now)
-        await session.execute(
-            update(Guild)
-            .where(col(Guild.id) == guild_id)
-            .values(
-                daily_enabled=True,
-                daily_channel_id=channel_id,
-                daily_time=at.strftime("%H:%M"),
-                timezone=zone.key,
-                daily_topics=list(topics),
-                daily_difficulty=difficulty,
-                daily_custom=include_custom,
-                daily_problem=None,
-                updated_at=now,
-            )
+        await guilds.ensure_guild(session, guild_id=guild_id, name=guild_name, now=now)
+        await guilds.enable_daily(
+            session,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            at=at,
+            timezone=zone.key,
+            topics=topics,
+            difficulty=difficulty,
+            include_custom=include_custom,
+            now=now,
         )
         return daily.next_post(now, at, zone)
 
-    async def disable(
-        self, session: AsyncSession, guild_id: int, problem: str | None = None
-    ) -> None:
+    async def disable(self, session: Session, guild_id: int, problem: str | None = None) -> None:
         """Turn the daily challenge off, optionally recording why."""
-        await session.execute(
-            update(Guild)
-            .where(col(Guild.id) == guild_id)
-            .values(daily_enabled=False, daily_problem=problem, updated_at=self.clock())
-        )
+        await guilds.disable_daily(session, guild_id=guild_id, problem=problem, now=self.clock())
 
-    async def config(self, session: AsyncSession, guild_id: int) -> DailyConfig | None:
+    async def config(self, session: Session, guild_id: int) -> DailyConfig | None:
         """A guild's daily settings, if the guild is known."""
-        guild = await session.get(Guild, guild_id)
+        guild = await guilds.get_guild(session, guild_id=guild_id)
         return config_of(guild) if guild else None
 
-    async def enabled_configs(self, session: AsyncSession) -> list[DailyConfig]:
+    async def enabled_configs(self, session: Session) -> list[DailyConfig]:
         """Every guild with the daily challenge on (the scheduler rebuilds its jobs from these)."""
-        rows = await session.scalars(select(Guild).where(col(Guild.daily_enabled).is_(True)))
-        return [config_of(g) for g in rows]
+        return [config_of(g) for g in await guilds.daily_enabled(session)]
 
-    async def latest(self, session: AsyncSession, guild_id: int) -> DailyChallenge | None:
+    async def latest(self, session: Session, guild_id: int) -> DailyChallenge | None:
         """The guild's most recent challenge row."""
-        return (
-            await session.scalars(
-                select(DailyChallenge)
-                .where(DailyChallenge.guild_id == guild_id)
-                .order_by(col(DailyChallenge.local_date).desc())
-                .limit(1)
-            )
-        ).first()
+        return await daily_challenges.latest(session, guild_id=guild_id)
 
-    async def claim(
-        self, session: AsyncSession, guild_id: int, *, force: bool = False
-    ) -> ClaimAttempt:
+    async def claim(self, session: Session, guild_id: int, *, force: bool = False) -> ClaimAttempt:
         """Claim today's post (unique per guild and local date), or say when to look again.
 
         A claim that was never confirmed as sent expires after the lease and can be retaken, so
@@ -234,7 +230,7 @@ class DailyService:
         post the crashed run may have sent, so nothing is posted twice either.
         """
         now = self.clock()
-        guild = await session.get(Guild, guild_id)
+        guild = await guilds.get_guild(session, guild_id=guild_id)
         if (
             guild is None
             or not guild.daily_enabled
@@ -244,77 +240,36 @@ class DailyService:
             return ClaimAttempt()
         cfg = config_of(guild)
         assert cfg.at is not None
+        assert cfg.channel_id is not None
         zone = daily.parse_zone(cfg.timezone)
         today = daily.local_date(now, zone)
         if not force and daily.due_today(now, cfg.at, zone) != today:
             return ClaimAttempt()
-        used = list(
-            (
-                await session.scalars(
-                    select(DailyChallenge.question_id)
-                    .where(DailyChallenge.guild_id == guild_id)
-                    .order_by(col(DailyChallenge.local_date))
-                )
-            ).all()
-        )
+        used = await daily_challenges.used_question_ids(session, guild_id=guild_id)
         extra = await self.custom.active(session, guild_id) if guild.daily_custom else []
         question_id = daily.choose_question(
             self.pool(cfg.topics, cfg.difficulty, extra), guild_id, today, used
         )
         if question_id is None:
             raise NoQuestionAvailable()
-        closes = daily.next_post(now, cfg.at, zone)
-        inserted = (
-            await session.execute(
-                insert(session, DailyChallenge)
-                .values(
-                    guild_id=guild_id,
-                    local_date=today,
-                    question_id=question_id,
-                    channel_id=cfg.channel_id,
-                    status="claimed",
-                    claimed_at=now,
-                    closes_at=closes,
-                )
-                .on_conflict_do_nothing(index_elements=["guild_id", "local_date"])
-                .returning(DailyChallenge.id)
-            )
-        ).scalar_one_or_none()
+        challenge = await daily_challenges.claim(
+            session,
+            guild_id=guild_id,
+            day=today,
+            question_id=question_id,
+            channel_id=cfg.channel_id,
+            now=now,
+            closes_at=daily.next_post(now, cfg.at, zone),
+        )
         retaken = False
-        if inserted is None:
-            taken = await session.execute(
-                update(DailyChallenge)
-                .where(
-                    col(DailyChallenge.guild_id) == guild_id,
-                    col(DailyChallenge.local_date) == today,
-                    col(DailyChallenge.status) == "claimed",
-                    col(DailyChallenge.claimed_at) < now - self.lease,
-                )
-                .values(claimed_at=now)
-                .returning(col(DailyChallenge.id))
+        if challenge is None:
+            challenge = await daily_challenges.retake(
+                session, guild_id=guild_id, day=today, claimed_before=now - self.lease, now=now
             )
-            if taken.scalar_one_or_none() is None:
+            if challenge is None:
                 return await self._held(session, guild_id, today, now)
             retaken = True
-        challenge = (
-            await session.scalars(
-                select(DailyChallenge).where(
-                    DailyChallenge.guild_id == guild_id, DailyChallenge.local_date == today
-                )
-            )
-        ).one()
-        previous = (
-            await session.scalars(
-                select(DailyChallenge)
-                .where(
-                    DailyChallenge.guild_id == guild_id,
-                    col(DailyChallenge.local_date) < today,
-                    DailyChallenge.status == "posted",
-                )
-                .order_by(col(DailyChallenge.local_date).desc())
-                .limit(1)
-            )
-        ).first()
+        previous = await daily_challenges.last_posted_before(session, guild_id=guild_id, day=today)
         question = await self.custom.get(session, challenge.question_id, guild_id)
         if question is None:
             raise NoQuestionAvailable()
@@ -324,84 +279,57 @@ class DailyService:
         return ClaimAttempt(Claim(challenge, question, previous, before, retaken))
 
     async def _held(
-        self, session: AsyncSession, guild_id: int, today: date, now: datetime
+        self, session: Session, guild_id: int, today: date, now: datetime
     ) -> ClaimAttempt:
         """Today's post is another run's: done, or in flight until its lease runs out."""
-        row = (
-            await session.execute(
-                select(DailyChallenge.status, DailyChallenge.claimed_at).where(
-                    DailyChallenge.guild_id == guild_id, DailyChallenge.local_date == today
-                )
-            )
-        ).one_or_none()
-        if row is None or row.status != "claimed":
+        row = await daily_challenges.on_day(session, guild_id=guild_id, day=today)
+        if row is None or row.status != DailyStatus.CLAIMED:
             return ClaimAttempt()
         return ClaimAttempt(retry_in=max(row.claimed_at + self.lease - now, timedelta(0)))
 
     async def mark_posted(
-        self, session: AsyncSession, challenge_id: int, message_id: int, revealed_id: int | None
+        self, session: Session, challenge_id: int, message_id: int, revealed_id: int | None
     ) -> None:
         """Record the sent message (and the reveal that went with it)."""
         now = self.clock()
-        await session.execute(
-            update(DailyChallenge)
-            .where(col(DailyChallenge.id) == challenge_id)
-            .values(status="posted", message_id=message_id, posted_at=now)
+        await daily_challenges.mark_posted(
+            session, challenge_id=challenge_id, message_id=message_id, now=now
         )
         if revealed_id is not None:
-            await session.execute(
-                update(DailyChallenge)
-                .where(col(DailyChallenge.id) == revealed_id)
-                .values(status="revealed", revealed_at=now)
-            )
+            await daily_challenges.mark_revealed(session, challenge_id=revealed_id, now=now)
 
-    async def reveal_stats(self, session: AsyncSession, challenge_id: int) -> RevealStats:
+    async def reveal_stats(self, session: Session, challenge_id: int) -> RevealStats:
         """Answer count, correct count and the first correct answerers, in SQL."""
-        answered, correct = (
-            await session.execute(
-                select(
-                    func.count(),
-                    func.coalesce(func.sum(case((col(Attempt.correct), 1), else_=0)), 0),
-                ).where(col(Attempt.daily_challenge_id) == challenge_id)
-            )
-        ).one()
-        names = (
-            await session.scalars(
-                select(User.name)
-                .join(Attempt, col(Attempt.user_id) == col(User.id))
-                .where(
-                    col(Attempt.daily_challenge_id) == challenge_id, col(Attempt.correct).is_(True)
-                )
-                .order_by(col(Attempt.answered_at), col(Attempt.id))
-                .limit(FIRST_CORRECT_SHOWN)
-            )
-        ).all()
-        return RevealStats(int(answered), int(correct), tuple(names))
+        answered, correct = await attempts.daily_tally(session, daily_challenge_id=challenge_id)
+        names = await attempts.first_correct_names(
+            session, daily_challenge_id=challenge_id, limit=FIRST_CORRECT_SHOWN
+        )
+        return RevealStats(answered, correct, names)
 
-    async def current(self, session: AsyncSession, guild_id: int) -> DailyChallenge:
+    async def current(self, session: Session, guild_id: int) -> DailyChallenge:
         """The challenge members can answer now."""
         latest = await self.latest(session, guild_id)
         if latest is None:
             cfg = await self.config(session, guild_id)
             raise NoChallengeToday() if cfg and cfg.enabled else DailyNotConfigured()
-        if latest.status != "posted":
+        if latest.status != DailyStatus.POSTED:
             raise NoChallengeToday()
         return latest
 
     async def answerable(
-        self, session: AsyncSession, challenge_id: int, guild_id: int | None
+        self, session: Session, challenge_id: int, guild_id: int | None
     ) -> tuple[DailyChallenge, AnyQuestion]:
         """A challenge members of this server may still answer, and its question."""
         if challenge_id <= 0:
             raise ForgedButton()
         if guild_id is None:
             raise NotThisServer("Daily challenges are answered in the server that posted them.")
-        challenge = await session.get(DailyChallenge, challenge_id)
+        challenge = await self.challenge(session, challenge_id)
         if challenge is None:
             raise ChallengeClosed("I can't find that challenge any more.")
         if challenge.guild_id != guild_id:
             raise NotThisServer()
-        if challenge.status == "revealed" or self.clock() >= challenge.closes_at:
+        if challenge.status == DailyStatus.REVEALED or self.clock() >= challenge.closes_at:
             raise ChallengeClosed()
         question = await self.custom.get(session, challenge.question_id, challenge.guild_id)
         if question is None:
@@ -410,40 +338,50 @@ class DailyService:
 
     async def answer(
         self,
-        session: AsyncSession,
+        session: Session,
         challenge_id: int,
         user_id: int,
         user_name: str,
         response: str,
         *,
         guild_id: int | None,
-    ) -> AnswerOutcome:
-        """A member's one answer to their server's challenge; a second shows the first."""
+    ) -> DailyAnswered:
+        """A member's one answer to their server's challenge (a second shows the first)."""
         challenge, question = await self.answerable(session, challenge_id, guild_id)
-        await ensure_user(session, user_id, user_name, self.clock())
+        assert challenge.id is not None
+        await users.ensure_user(session, user_id=user_id, name=user_name, now=self.clock())
         try:
-            return await self.learning.submit_answer(
+            outcome = await self.learning.submit_answer(
                 session,
                 user_id,
                 challenge.question_id,
                 response,
-                source="daily",
+                source=QuestionSource.DAILY,
                 guild_id=challenge.guild_id,
                 daily_challenge_id=challenge.id,
                 question=question,
             )
         except AlreadyAnswered:
-            recorded = await session.scalar(
-                select(Attempt.id).where(
-                    Attempt.daily_challenge_id == challenge.id, Attempt.user_id == user_id
-                )
+            recorded = await attempts.daily_attempt_id(
+                session, daily_challenge_id=challenge.id, user_id=user_id
             )
-            return await self.learning.recorded(session, recorded, question)
+            outcome = await self.learning.recorded(session, recorded, question)
+        return DailyAnswered(outcome, await self.streak(session, user_id, challenge.guild_id))
 
-    async def streak(self, session: AsyncSession, user_id: int, guild_id: int) -> StreakState:
+    async def today(self, session: Session, guild_id: int, user_id: int) -> Today:
+        """The challenge members can answer now, its question, and the member's streak here."""
+        challenge = await self.current(session, guild_id)
+        assert challenge.id is not None
+        question = await self.custom.get(session, challenge.question_id, guild_id)
+        if question is None:
+            raise ChallengeClosed("Today's question is no longer in the bank.")
+        streak = await self.streak(session, user_id, guild_id)
+        return Today(challenge.id, question, challenge.closes_at, streak)
+
+    async def streak(self, session: Session, user_id: int, guild_id: int) -> StreakState:
         """A member's streak in a server, as stored (just updated by an answer)."""
-        return await progress.get_streak(session, user_id, guild_id)
+        return await streaks.get_streak(session, user_id=user_id, guild_id=guild_id)
 
-    async def challenge(self, session: AsyncSession, challenge_id: int) -> DailyChallenge | None:
+    async def challenge(self, session: Session, challenge_id: int) -> DailyChallenge | None:
         """A challenge row by id."""
-        return await session.get(DailyChallenge, challenge_id)
+        return await daily_challenges.get_challenge(session, challenge_id=challenge_id)

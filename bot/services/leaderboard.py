@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import and_, func, or_
-from sqlalchemy import select as sa_select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
-
-from bot.db import progress
-from bot.db.models import GLOBAL_SCOPE, Score, User
-from bot.db.types import utcnow
+from bot.clock import Clock
+from bot.db import guilds, leaderboards
+from bot.db.engine import Session
+from bot.db.models import GLOBAL_SCOPE
 from bot.domain.errors import GradientError
 from bot.domain.periods import Period, period_start
 
@@ -53,12 +47,12 @@ class LeaderboardPage:
 class LeaderboardService:
     """Reads leaderboards; never writes."""
 
-    def __init__(self, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, *, clock: Clock) -> None:
         self.clock = clock
 
     async def leaderboard(
         self,
-        session: AsyncSession,
+        session: Session,
         *,
         guild_id: int | None,
         period: Period,
@@ -67,72 +61,29 @@ class LeaderboardService:
     ) -> LeaderboardPage:
         """Top players by points (ties: more correct, then lower id); guild_id None is global."""
         scope = GLOBAL_SCOPE if guild_id is None else guild_id
-        season = await progress.season_start(session, guild_id) if period is Period.SEASON else None
+        season = (
+            await guilds.season_start(session, guild_id=guild_id)
+            if period is Period.SEASON
+            else None
+        )
         if period is Period.SEASON and season is None:
             raise NoSeason()
-        start = period_start(period, self.clock(), season)
-        where = and_(
-            col(Score.scope) == scope,
-            col(Score.period) == period,
-            col(Score.period_start) == start,
-            col(Score.points) > 0,
-        )
-        total = int(
-            (
-                await session.execute(select(func.count()).select_from(Score).where(where))
-            ).scalar_one()
-        )
+        board = (scope, period, period_start(period, self.clock(), season))
+        total = await leaderboards.board_size(session, board=board)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
-        rows = (
-            await session.execute(
-                sa_select(
-                    col(Score.user_id),
-                    col(User.name),
-                    col(Score.points),
-                    col(Score.answers),
-                    col(Score.correct),
-                )
-                .join(User, col(User.id) == col(Score.user_id))
-                .where(where)
-                .order_by(col(Score.points).desc(), col(Score.correct).desc(), col(Score.user_id))
-                .offset(page * PAGE_SIZE)
-                .limit(PAGE_SIZE)
-            )
-        ).all()
-        entries = tuple(
-            Standing(page * PAGE_SIZE + i + 1, uid, name, points, answers, correct)
-            for i, (uid, name, points, answers, correct) in enumerate(rows)
+        rows = await leaderboards.board_page(
+            session, board=board, offset=page * PAGE_SIZE, limit=PAGE_SIZE
         )
-        me = await self._standing(session, where, caller_id) if caller_id is not None else None
+        entries = tuple(_standing(page * PAGE_SIZE + i + 1, r) for i, r in enumerate(rows))
+        mine = (
+            await leaderboards.standing(session, board=board, user_id=caller_id)
+            if caller_id is not None
+            else None
+        )
+        me = _standing(*mine) if mine is not None else None
         return LeaderboardPage(scope, period, page, pages, entries, me)
 
-    async def _standing(
-        self, session: AsyncSession, where: object, user_id: int
-    ) -> Standing | None:
-        mine = (
-            await session.execute(
-                select(Score.points, Score.answers, Score.correct, User.name)
-                .join(User, col(User.id) == col(Score.user_id))
-                .where(where, col(Score.user_id) == user_id)  # type: ignore[arg-type]
-            )
-        ).one_or_none()
-        if mine is None:
-            return None
-        points, answers, correct, name = mine
-        # Rank = 1 + everyone ordered ahead of me under the same ordering as the page.
-        ahead = or_(
-            col(Score.points) > points,
-            and_(col(Score.points) == points, col(Score.correct) > correct),
-            and_(
-                col(Score.points) == points,
-                col(Score.correct) == correct,
-                col(Score.user_id) < user_id,
-            ),
-        )
-        count = (
-            await session.execute(
-                select(func.count()).select_from(Score).where(where, ahead)  # type: ignore[arg-type]
-            )
-        ).scalar_one()
-        return Standing(int(count) + 1, user_id, name, points, answers, correct)
+
+def _standing(rank: int, row: leaderboards.Row) -> Standing:
+    return Standing(rank, row.user_id, row.name, row.points, row.answers, row.correct)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import datetime
 
 from bot.bank.bank import Bank
-from bot.db import progress
+from bot.clock import Clock
+from bot.db import attempts, guilds, review_cards, scores, streaks, topic_stats
+from bot.db.engine import Session
 from bot.db.models import GLOBAL_SCOPE, Attempt, ReviewCard
-from bot.db.types import utcnow
-from bot.domain import mastery, review, scoring, selection, streaks
+from bot.db.scores import Board
+from bot.domain import mastery, review, scoring, selection
+from bot.domain.daily import local_date
 from bot.domain.errors import (
     AlreadyAnswered,
     GradientError,
@@ -34,11 +34,10 @@ from bot.domain.questions import (
     OpenQuestion,
     ShortQuestion,
 )
+from bot.domain.sources import QuestionSource
 from bot.domain.star import StarReport, grade_behavioral
+from bot.domain.streaks import advance
 from bot.services.results import AnswerOutcome, ServedQuestion
-
-Clock = Callable[[], datetime]
-SOURCES = frozenset({"quiz", "daily", "review", "practice", "mock", "behavioral"})
 
 
 class CannotRate(GradientError):
@@ -69,8 +68,7 @@ def grade_response(question: AnyQuestion, response: str) -> Graded:
     if isinstance(question, McqQuestion):
         choice = parse_choice(response, len(question.choices))
         if choice is None:
-            letters = "".join(chr(65 + i) for i in range(len(question.choices)))
-            raise InvalidAnswer(f"Pick one of {', '.join(letters)}.")
+            raise InvalidAnswer(f"Pick one of {', '.join(question.letters)}.")
         return Graded(grade_mcq(question, choice))
     if isinstance(question, ShortQuestion):
         return Graded(grade_short(question, response))
@@ -100,13 +98,13 @@ def _matching(
 class LearningService:
     """Serves questions and records answers; the caller's unit of work commits."""
 
-    def __init__(self, bank: Bank, clock: Clock = utcnow) -> None:
+    def __init__(self, bank: Bank, *, clock: Clock) -> None:
         self.bank = bank
         self.clock = clock
 
     async def next_question(
         self,
-        session: AsyncSession,
+        session: Session,
         user_id: int,
         topic: str | None = None,
         difficulty: Difficulty | None = None,
@@ -131,16 +129,18 @@ class LearningService:
             raise NoQuestionAvailable()
         now = self.clock()
         pool_ids = {q.id for q in pool}
-        due = await progress.due_cards(session, user_id, now, limit=200)
-        rows = await progress.topic_rows(session, user_id)
+        due = await review_cards.due_cards(session, user_id=user_id, now=now, limit=200)
+        rows = await topic_stats.topic_rows(session, user_id=user_id)
         learner = selection.LearnerView(
             skills={
-                t: mastery.decay(progress.skill_of(r), r.last_answered_at, now)
+                t: mastery.decay(topic_stats.skill_of(r), r.last_answered_at, now)
                 for t, r in rows.items()
             },
             due=[c.question_id for c in due if c.question_id in pool_ids],
-            recent=await progress.recent_question_ids(session, user_id, selection.RECENT_WINDOW),
-            seen=await progress.seen_question_ids(session, user_id),
+            recent=await attempts.recent_question_ids(
+                session, user_id=user_id, limit=selection.RECENT_WINDOW
+            ),
+            seen=await review_cards.seen_question_ids(session, user_id=user_id),
         )
         pick = selection.choose(pool, learner, rng or random.Random())
         assert pick is not None
@@ -148,12 +148,12 @@ class LearningService:
 
     async def submit_answer(
         self,
-        session: AsyncSession,
+        session: Session,
         user_id: int,
         question_id: str,
         response: str,
         *,
-        source: str = "quiz",
+        source: QuestionSource | str = QuestionSource.QUIZ,
         guild_id: int | None = None,
         served_at: datetime | None = None,
         daily_challenge_id: int | None = None,
@@ -168,61 +168,47 @@ class LearningService:
         )
         if question is None:
             raise UnknownQuestion()
-        if source not in SOURCES:
-            raise ValueError(f"unknown source {source!r}")
+        source = QuestionSource(source)  # a ValueError names an unknown source
         graded = grade_response(question, response)
         grade, now = graded.grade, self.clock()
-        card_row = await progress.get_card(session, user_id, question.id)
+        card_row = await review_cards.get_card(session, user_id=user_id, question_id=question.id)
         points = scoring.score(
             Difficulty(question.difficulty),
             grade.credit,
-            daily=source == "daily",
+            daily=source is QuestionSource.DAILY,
             last_answered_at=card_row.last_review if card_row else None,
             now=now,
         )
-        attempt = Attempt(
+        attempt_id = await attempts.add_attempt(
+            session,
             user_id=user_id,
             guild_id=guild_id,
             question_id=question.id,
             source=source,
             daily_challenge_id=daily_challenge_id,
-            answer=response[:4000],
-            correct=grade.correct,
-            credit=grade.credit,
-            grade_unsure=grade.unsure,
-            points=0,
+            answer=response,
+            grade=grade,
             served_at=served_at,
-            answered_at=now,
-            response_ms=int((now - served_at).total_seconds() * 1000) if served_at else None,
+            now=now,
         )
-        if daily_challenge_id is None:
-            session.add(attempt)
-            await session.flush()  # the attempt id
-        else:
-            # The unique (challenge, user) answer is settled here; a savepoint keeps the unit of
-            # work usable, so the caller can show what was recorded the first time.
-            try:
-                async with session.begin_nested():
-                    session.add(attempt)
-            except IntegrityError as exc:
-                raise AlreadyAnswered() from exc
-        assert attempt.id is not None
-        attempt.points = await self._award(
-            session, user_id, guild_id, points.total, grade.correct, now
-        )
+        granted = await self._award(session, user_id, guild_id, points.total, grade.correct, now)
+        await attempts.set_points(session, attempt_id=attempt_id, points=granted)
         await self._learn(session, user_id, question, grade, now)
-        await self._review(session, user_id, question.id, card_row, grade, attempt.id, now)
-        if source == "daily" and guild_id is not None:
-            zone = await progress.guild_timezone(session, guild_id)
-            state = await progress.get_streak(session, user_id, guild_id)
-            await progress.save_streak(
-                session, user_id, guild_id, streaks.advance(state, streaks.local_day(now, zone))
+        await self._review(session, user_id, question.id, card_row, grade, attempt_id, now)
+        if source is QuestionSource.DAILY and guild_id is not None:
+            zone = await guilds.timezone_of(session, guild_id=guild_id)
+            state = await streaks.get_streak(session, user_id=user_id, guild_id=guild_id)
+            await streaks.save_streak(
+                session,
+                user_id=user_id,
+                guild_id=guild_id,
+                state=advance(state, local_date(now, zone)),
             )
-        return AnswerOutcome(attempt.id, question, grade, attempt.points, points, graded.star)
+        return AnswerOutcome(attempt_id, question, grade, granted, points, graded.star)
 
     async def _award(
         self,
-        session: AsyncSession,
+        session: Session,
         user_id: int,
         guild_id: int | None,
         wanted: int,
@@ -230,57 +216,63 @@ class LearningService:
         now: datetime,
     ) -> int:
         # The day row is updated first and read back atomically, so the cap holds under races.
-        day = period_start(Period.DAY, now)
-        today = await progress.add_score(
-            session, GLOBAL_SCOPE, Period.DAY, day, user_id, wanted, correct
+        day: Board = (GLOBAL_SCOPE, Period.DAY, period_start(Period.DAY, now))
+        today = await scores.add_score(
+            session, board=day, user_id=user_id, points=wanted, correct=correct
         )
         granted = scoring.capped(wanted, today)
         if granted < wanted:
-            await progress.take_back_points(
-                session, GLOBAL_SCOPE, Period.DAY, day, user_id, wanted - granted
+            await scores.take_back_points(
+                session, board=day, user_id=user_id, points=wanted - granted
             )
         # One statement for every board: round trips, not rows, are what an answer costs.
-        rows = await self._boards(session, guild_id, now)
-        await progress.add_scores(session, rows, user_id, granted, correct)
+        boards = await self._boards(session, guild_id, now)
+        await scores.add_scores(
+            session, boards=boards, user_id=user_id, points=granted, correct=correct
+        )
         return granted
 
-    async def _boards(
-        self, session: AsyncSession, guild_id: int | None, now: datetime
-    ) -> list[tuple[int, str, date]]:
+    async def _boards(self, session: Session, guild_id: int | None, now: datetime) -> list[Board]:
         """The (scope, period, start) of every leaderboard an answer at `now` counts on."""
         scopes = [GLOBAL_SCOPE] + ([guild_id] if guild_id is not None else [])
-        rows: list[tuple[int, str, date]] = [
+        boards: list[Board] = [
             (scope, period, period_start(period, now))
             for scope in scopes
             for period in (Period.WEEK, Period.MONTH, Period.ALL)
         ]
-        season = await progress.season_start(session, guild_id)
+        season = await guilds.season_start(session, guild_id=guild_id)
         if guild_id is not None and season is not None:
-            rows.append((guild_id, Period.SEASON, season))
-        return rows
+            boards.append((guild_id, Period.SEASON, season))
+        return boards
 
     async def _learn(
         self,
-        session: AsyncSession,
+        session: Session,
         user_id: int,
         question: AnyQuestion,
         grade: Grade,
         now: datetime,
     ) -> None:
-        row = await progress.topic_row(session, user_id, question.topic)
+        row = await topic_stats.topic_row(session, user_id=user_id, topic=question.topic)
         before = (
-            mastery.decay(progress.skill_of(row), row.last_answered_at, now)
+            mastery.decay(topic_stats.skill_of(row), row.last_answered_at, now)
             if row
             else mastery.Skill()
         )
         after = mastery.update(before, Difficulty(question.difficulty), grade.credit)
-        await progress.save_skill(
-            session, user_id, question.topic, after, grade.correct, grade.credit, now
+        await topic_stats.save_skill(
+            session,
+            user_id=user_id,
+            topic=question.topic,
+            skill=after,
+            correct=grade.correct,
+            credit=grade.credit,
+            now=now,
         )
 
     async def _review(
         self,
-        session: AsyncSession,
+        session: Session,
         user_id: int,
         question_id: str,
         row: ReviewCard | None,
@@ -288,29 +280,29 @@ class LearningService:
         attempt_id: int,
         now: datetime,
     ) -> None:
-        before = progress.card_state(row) if row else review.new_card(user_id, question_id, now)
+        before = review_cards.card_state(row) if row else review.new_card(user_id, question_id, now)
         after = review.review(before, review.recall_from_credit(grade.credit), now)
-        if row is None:
-            row = ReviewCard(
-                user_id=user_id,
-                question_id=question_id,
-                card_id=after.card_id,
-                state=after.state,
-                due=after.due,
-            )
-            session.add(row)
-        progress.apply_card(row, after)
-        row.reps += 1
-        # A lapse is forgetting a card that had graduated to review.
-        row.lapses += int(not grade.correct and before.state == review.REVIEW_STATE)
-        row.last_attempt_id = attempt_id
-        row.prev_state = before.as_dict()
+        await review_cards.record_review(
+            session,
+            row=row,
+            user_id=user_id,
+            question_id=question_id,
+            before=before,
+            after=after,
+            # A lapse is forgetting a card that had graduated to review.
+            lapsed=not grade.correct and before.state == review.REVIEW_STATE,
+            attempt_id=attempt_id,
+        )
 
     async def recorded(
-        self, session: AsyncSession, attempt_id: int | None, question: AnyQuestion
+        self, session: Session, attempt_id: int | None, question: AnyQuestion
     ) -> AnswerOutcome:
         """The outcome of an answer recorded earlier: its verdict and points as they were stored."""
-        attempt = await session.get(Attempt, attempt_id) if attempt_id is not None else None
+        attempt = (
+            await attempts.get_attempt(session, attempt_id=attempt_id)
+            if attempt_id is not None
+            else None
+        )
         if attempt is None:
             raise AlreadyAnswered()
         # Grading is deterministic, so the stored answer gives back the feedback; the verdict
@@ -326,28 +318,33 @@ class LearningService:
         )
 
     async def rate_recall(
-        self, session: AsyncSession, user_id: int, attempt_id: int, recall: review.Recall
+        self, session: Session, user_id: int, attempt_id: int, recall: review.Recall
     ) -> Rated:
         """Replace the automatic rating of the latest review with the user's own.
 
         When the grader was unsure of the answer, the rating also decides its credit and points.
         """
-        attempt = await session.get(Attempt, attempt_id)
+        attempt = await attempts.get_attempt(session, attempt_id=attempt_id)
         if attempt is None or attempt.user_id != user_id:
             raise CannotRate("That answer isn't yours to rate.")
-        row = await progress.get_card(session, user_id, attempt.question_id)
+        row = await review_cards.get_card(session, user_id=user_id, question_id=attempt.question_id)
         if row is None or row.last_attempt_id != attempt_id or row.prev_state is None:
             raise CannotRate()
         before = review.CardState.from_dict(row.prev_state)
         after = review.review(before, recall, attempt.answered_at)
-        progress.apply_card(row, after)
-        attempt.self_rating = int(recall)
+        review_cards.apply_card(row, after)
+        await attempts.set_self_rating(session, attempt_id=attempt_id, rating=int(recall))
+        points = attempt.points
         if attempt.grade_unsure:
-            await self._rerate(session, attempt, recall)
-        return Rated(after.due, attempt.grade_unsure, attempt.points)
+            points = await self._rerate(session, attempt, recall)
+        return Rated(after.due, attempt.grade_unsure, points)
 
-    async def _rerate(self, session: AsyncSession, attempt: Attempt, recall: review.Recall) -> None:
-        """Credit, verdict and points from the learner's own rating of an unsure grade."""
+    async def _rerate(self, session: Session, attempt: Attempt, recall: review.Recall) -> int:
+        """Credit, verdict and points from the learner's own rating of an unsure grade.
+
+        Returns the attempt's points after the change.
+        """
+        assert attempt.id is not None
         question = self.bank.get(attempt.question_id)
         credit = review.credit_from_recall(recall)
         correct = credit >= review.PASSING_CREDIT
@@ -357,28 +354,32 @@ class LearningService:
             wanted = scoring.score(
                 Difficulty(question.difficulty if question else "medium"),
                 credit,
-                daily=attempt.source == "daily",
+                daily=attempt.source == QuestionSource.DAILY,
                 last_answered_at=None,
                 now=attempt.answered_at,
             ).total
             delta = wanted - attempt.points
+        day: Board = (GLOBAL_SCOPE, Period.DAY, period_start(Period.DAY, attempt.answered_at))
         if delta > 0:
-            day = period_start(Period.DAY, attempt.answered_at)
-            earned = await progress.points_on(session, attempt.user_id, day)
+            earned = await scores.points_of(session, board=day, user_id=attempt.user_id)
             delta = min(delta, max(0, scoring.DAILY_CAP - earned))
         if delta or correct != attempt.correct:
-            day_row = (GLOBAL_SCOPE, Period.DAY, period_start(Period.DAY, attempt.answered_at))
-            rows = [day_row, *await self._boards(session, attempt.guild_id, attempt.answered_at)]
-            await progress.adjust_scores(
-                session, rows, attempt.user_id, delta, int(correct) - int(attempt.correct)
+            boards = [day, *await self._boards(session, attempt.guild_id, attempt.answered_at)]
+            await scores.adjust_scores(
+                session,
+                boards=boards,
+                user_id=attempt.user_id,
+                points=delta,
+                correct=int(correct) - int(attempt.correct),
             )
         if question is not None:
-            await progress.adjust_topic(
+            await topic_stats.adjust_topic(
                 session,
-                attempt.user_id,
-                question.topic,
-                int(correct) - int(attempt.correct),
-                credit - attempt.credit,
+                user_id=attempt.user_id,
+                topic=question.topic,
+                correct=int(correct) - int(attempt.correct),
+                credit=credit - attempt.credit,
             )
-        attempt.points += delta
-        attempt.credit, attempt.correct = credit, correct
+        return await attempts.regrade(
+            session, attempt_id=attempt.id, extra_points=delta, credit=credit, correct=correct
+        )

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.bank.bank import Bank
-from bot.db.models import Attempt, MockSession, ServedQuestion
-from bot.db.types import utcnow
+from bot.clock import Clock
+from bot.db import mock_sessions
+from bot.db.engine import Session
 from bot.domain.errors import GradientError, NoQuestionAvailable
 from bot.domain.questions import Kind
+from bot.domain.selection import ServedReason
+from bot.domain.sources import QuestionSource
 from bot.services.quiz import Asker, QuizService, Served, new_token
 
 MIN_LENGTH, MAX_LENGTH = 3, 10
@@ -69,9 +66,7 @@ class MockReport:
 class MockService:
     """Builds mock interviews and reports on them."""
 
-    def __init__(
-        self, bank: Bank, quiz: QuizService, clock: Callable[[], datetime] = utcnow
-    ) -> None:
+    def __init__(self, bank: Bank, quiz: QuizService, *, clock: Clock) -> None:
         self.bank = bank
         self.quiz = quiz
         self.clock = clock
@@ -93,32 +88,38 @@ class MockService:
         return plan
 
     async def start(
-        self, session: AsyncSession, asker: Asker, length: int, rng: random.Random | None = None
+        self, session: Session, asker: Asker, length: int, rng: random.Random | None = None
     ) -> MockStep:
         """Plan a mock of `length` questions and serve the first."""
         length = min(max(length, MIN_LENGTH), MAX_LENGTH)
         plan = self._plan(length, rng or random.Random())
-        mock = MockSession(
-            token=new_token(),
+        token = new_token()
+        await self.quiz.register(session, asker)  # the user row must exist first
+        await mock_sessions.add_mock(
+            session,
+            token=token,
             user_id=asker.user_id,
             guild_id=asker.guild_id,
             question_ids=plan,
-            position=0,
-            started_at=self.clock(),
+            now=self.clock(),
         )
-        await self.quiz.register(session, asker)  # the user row must exist first
-        session.add(mock)
-        await session.flush()
-        served = await self.quiz.serve_question(
-            session, asker, plan[0], source="mock", reason="mock", mock_token=mock.token
+        return MockStep(await self._serve(session, asker, token, plan[0]), 1, len(plan))
+
+    async def _serve(self, session: Session, asker: Asker, token: str, question_id: str) -> Served:
+        return await self.quiz.serve_question(
+            session,
+            asker,
+            question_id,
+            source=QuestionSource.MOCK,
+            reason=ServedReason.MOCK,
+            mock_token=token,
         )
-        return MockStep(served, 1, len(plan))
 
     async def advance(
-        self, session: AsyncSession, asker: Asker, mock_token: str, answered_question: str
+        self, session: Session, asker: Asker, mock_token: str, answered_question: str
     ) -> MockStep | None:
         """Serve the step after `answered_question`, once; None when the mock is over."""
-        mock = await session.get(MockSession, mock_token)
+        mock = await mock_sessions.get_mock(session, token=mock_token)
         if (
             mock is None
             or mock.user_id != asker.user_id
@@ -126,43 +127,22 @@ class MockService:
         ):
             raise MockFinished()
         here = mock.question_ids.index(answered_question)
-        # Conditional update: a double click on "Continue" moves the mock on only once.
-        moved = await session.execute(
-            update(MockSession)
-            .where(col(MockSession.token) == mock_token, col(MockSession.position) == here)
-            .values(position=here + 1)
-        )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
+        if not await mock_sessions.move_on(session, token=mock_token, position=here):
             raise MockAlreadyMoved()
         if here + 1 >= len(mock.question_ids):
-            await session.execute(
-                update(MockSession)
-                .where(col(MockSession.token) == mock_token)
-                .values(finished_at=self.clock())
-            )
+            await mock_sessions.finish(session, token=mock_token, now=self.clock())
             return None
-        next_id = mock.question_ids[here + 1]
-        served = await self.quiz.serve_question(
-            session, asker, next_id, source="mock", reason="mock", mock_token=mock_token
-        )
+        served = await self._serve(session, asker, mock_token, mock.question_ids[here + 1])
         return MockStep(served, here + 2, len(mock.question_ids))
 
-    async def report(self, session: AsyncSession, user_id: int, mock_token: str) -> MockReport:
+    async def report(self, session: Session, user_id: int, mock_token: str) -> MockReport:
         """How the mock went: from the attempts its served questions produced."""
-        mock = await session.get(MockSession, mock_token)
+        mock = await mock_sessions.get_mock(session, token=mock_token)
         if mock is None or mock.user_id != user_id:
             raise MockFinished()
-        rows = (
-            await session.execute(
-                select(Attempt.question_id, Attempt.credit, Attempt.response_ms)
-                .join(ServedQuestion, col(ServedQuestion.attempt_id) == col(Attempt.id))
-                .where(col(ServedQuestion.mock_token) == mock_token)
-                .order_by(col(Attempt.id))
-            )
-        ).all()
         answers = []
         by_topic: dict[str, list[float]] = defaultdict(list)
-        for qid, credit, ms in rows:
+        for qid, credit, ms in await mock_sessions.answers(session, token=mock_token):
             question = self.bank.get(qid)
             topic = question.topic if question else "unknown"
             by_topic[topic].append(credit)

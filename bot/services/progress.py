@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
-
 from bot.bank.bank import Bank
-from bot.db import progress
-from bot.db.models import GLOBAL_SCOPE, Attempt, Score, TopicStat
-from bot.db.types import utcnow
-from bot.domain import mastery, streaks
+from bot.clock import Clock
+from bot.db import attempts, guilds, review_cards, scores, streaks, topic_stats
+from bot.db.engine import Session
+from bot.db.models import GLOBAL_SCOPE, TopicStat
+from bot.domain import mastery
+from bot.domain.daily import local_date
 from bot.domain.periods import Period, period_start
+from bot.domain.streaks import StreakState, shown
 from bot.services.custom import CustomQuestionService
 
 
@@ -79,18 +78,13 @@ class DueReviews:
 class ProgressService:
     """Reads progress; never writes."""
 
-    def __init__(
-        self,
-        bank: Bank,
-        clock: Callable[[], datetime] = utcnow,
-        custom: CustomQuestionService | None = None,
-    ) -> None:
+    def __init__(self, bank: Bank, *, custom: CustomQuestionService, clock: Clock) -> None:
         self.bank = bank
         self.clock = clock
-        self.custom = custom or CustomQuestionService(bank)
+        self.custom = custom
 
     def _mastery(self, topic: str, row: TopicStat, now: datetime) -> TopicMastery:
-        skill = mastery.decay(progress.skill_of(row), row.last_answered_at, now)
+        skill = mastery.decay(topic_stats.skill_of(row), row.last_answered_at, now)
         info = self.bank.topics.get(topic)
         return TopicMastery(
             topic=topic,
@@ -102,62 +96,50 @@ class ProgressService:
             confidence_label=mastery.confidence_label(skill),
         )
 
-    async def profile(
-        self, session: AsyncSession, user_id: int, guild_id: int | None = None
-    ) -> Profile:
+    async def profile(self, session: Session, user_id: int, guild_id: int | None = None) -> Profile:
         """Totals, accuracy, streaks (this guild's, or the best anywhere) and per-topic mastery."""
         now = self.clock()
-        rows = await progress.topic_rows(session, user_id)
+        rows = await topic_stats.topic_rows(session, user_id=user_id)
         order = {slug: i for i, slug in enumerate(self.bank.topics)}
         topics = sorted(rows, key=lambda t: (order.get(t, len(order)), t))
-        points = (
-            await session.execute(
-                select(Score.points).where(
-                    Score.scope == GLOBAL_SCOPE,
-                    Score.period == Period.ALL,
-                    Score.period_start == period_start(Period.ALL, now),
-                    Score.user_id == user_id,
-                )
-            )
-        ).scalar_one_or_none() or 0
+        all_time = (GLOBAL_SCOPE, Period.ALL, period_start(Period.ALL, now))
+        points = await scores.points_of(session, board=all_time, user_id=user_id)
         current = best = 0
-        for row in await progress.all_streaks(session, user_id):
+        for row in await streaks.all_streaks(session, user_id=user_id):
             if guild_id is not None and row.guild_id != guild_id:
                 continue
-            zone = await progress.guild_timezone(session, row.guild_id)
-            state = streaks.shown(
-                streaks.StreakState(row.current, row.best, row.last_day),
-                streaks.local_day(now, zone),
-            )
+            zone = await guilds.timezone_of(session, guild_id=row.guild_id)
+            state = shown(StreakState(row.current, row.best, row.last_day), local_date(now, zone))
             current, best = max(current, state.current), max(best, state.best)
         return Profile(
             user_id=user_id,
             answers=sum(r.attempts for r in rows.values()),
             correct=sum(r.correct for r in rows.values()),
-            points=int(points),
+            points=points,
             current_streak=current,
             best_streak=best,
-            due_reviews=await progress.due_count(session, user_id, now),
+            due_reviews=await review_cards.due_count(session, user_id=user_id, now=now),
             topics=tuple(self._mastery(t, rows[t], now) for t in topics),
         )
 
-    async def weak_topics(self, session: AsyncSession, user_id: int, limit: int = 3) -> WeakTopics:
+    async def weak_topics(self, session: Session, user_id: int, limit: int = 3) -> WeakTopics:
         """The lowest estimates among topics with enough answers."""
         now = self.clock()
-        rows = await progress.topic_rows(session, user_id)
+        rows = await topic_stats.topic_rows(session, user_id=user_id)
         skills = {
-            t: mastery.decay(progress.skill_of(r), r.last_answered_at, now) for t, r in rows.items()
+            t: mastery.decay(topic_stats.skill_of(r), r.last_answered_at, now)
+            for t, r in rows.items()
         }
         weakest = mastery.weakest(skills, limit)
         thin = tuple(sorted(t for t, s in skills.items() if not s.enough_evidence))
         return WeakTopics(tuple(self._mastery(t, rows[t], now) for t, _ in weakest), thin)
 
     async def due_reviews(
-        self, session: AsyncSession, user_id: int, limit: int = 10, guild_id: int | None = None
+        self, session: Session, user_id: int, limit: int = 10, guild_id: int | None = None
     ) -> DueReviews:
         """Due question ids still servable here (bank, or this server's own), most overdue first."""
         now = self.clock()
-        cards = await progress.due_cards(session, user_id, now, limit=limit * 3)
+        cards = await review_cards.due_cards(session, user_id=user_id, now=now, limit=limit * 3)
         ids = []
         for card in cards:
             question = await self.custom.get(session, card.question_id, guild_id)
@@ -165,24 +147,16 @@ class ProgressService:
                 ids.append(card.question_id)
         return DueReviews(
             tuple(ids[:limit]),
-            await progress.due_count(session, user_id, now),
-            await progress.next_due(session, user_id),
+            await review_cards.due_count(session, user_id=user_id, now=now),
+            await review_cards.next_due(session, user_id=user_id),
         )
 
-    async def activity(
-        self, session: AsyncSession, user_id: int, days: int = 14
-    ) -> list[DayActivity]:
+    async def activity(self, session: Session, user_id: int, days: int = 14) -> list[DayActivity]:
         """Answers per UTC day over the last `days` days, oldest first, empty days included."""
         today = self.clock().astimezone(UTC).date()
         first = today - timedelta(days=days - 1)
         since = datetime.combine(first, time.min, tzinfo=UTC)
-        rows = (
-            await session.execute(
-                select(Attempt.answered_at, Attempt.correct).where(
-                    col(Attempt.user_id) == user_id, col(Attempt.answered_at) >= since
-                )
-            )
-        ).all()
+        rows = await attempts.answered_since(session, user_id=user_id, since=since)
         counts: dict[date, list[int]] = {first + timedelta(days=i): [0, 0] for i in range(days)}
         for answered_at, correct in rows:
             bucket = counts.get(answered_at.astimezone(UTC).date())

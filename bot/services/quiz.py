@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
-
-from bot.bank.bank import Bank
+from bot.bank.bank import BEHAVIORAL_TOPIC, Bank
+from bot.clock import Clock
+from bot.db import guilds, served, users
+from bot.db.engine import Session
 from bot.db.models import ServedQuestion
-from bot.db.types import utcnow
-from bot.db.users import ensure_guild, ensure_user
 from bot.domain.errors import AlreadyAnswered, GradientError, UnknownQuestion
 from bot.domain.questions import AnyQuestion, Difficulty, Kind
+from bot.domain.review import Recall
+from bot.domain.selection import ServedReason
+from bot.domain.sources import QuestionSource
 from bot.services.custom import CustomQuestionService
 from bot.services.learning import LearningService
 from bot.services.results import AnswerOutcome
@@ -69,10 +68,32 @@ class Served:
 
     token: str
     question: AnyQuestion
-    reason: str
-    source: str
+    reason: ServedReason
+    source: QuestionSource
     filters: Filters
     mock_token: str | None = None
+    topic_name: str = ""
+
+
+NEXT_LABEL, MOCK_LABEL = "Next question", "Continue mock"
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An answer's outcome, and what the button under its feedback says."""
+
+    outcome: AnswerOutcome
+    next_label: str
+
+
+@dataclass(frozen=True)
+class RatedServed:
+    """A self-rating taken on a served question, and the label of the button that moves on."""
+
+    due: datetime
+    set_credit: bool
+    points: int
+    next_label: str
 
 
 def new_token() -> str:
@@ -87,67 +108,70 @@ class QuizService:
         self,
         bank: Bank,
         learning: LearningService,
-        clock: Callable[[], datetime] = utcnow,
         *,
-        custom: CustomQuestionService | None = None,
+        custom: CustomQuestionService,
+        clock: Clock,
     ) -> None:
         self.bank = bank
         self.learning = learning
         self.clock = clock
-        self.custom = custom or CustomQuestionService(bank)
+        self.custom = custom
 
-    async def register(self, session: AsyncSession, asker: Asker) -> None:
+    async def register(self, session: Session, asker: Asker) -> None:
         """Create or refresh the user (and guild) rows before anything points at them."""
         now = self.clock()
-        await ensure_user(session, asker.user_id, asker.user_name, now)
+        await users.ensure_user(session, user_id=asker.user_id, name=asker.user_name, now=now)
         if asker.guild_id is not None:
-            await ensure_guild(session, asker.guild_id, asker.guild_name, now)
+            await guilds.ensure_guild(
+                session, guild_id=asker.guild_id, name=asker.guild_name, now=now
+            )
 
     async def _store(
         self,
-        session: AsyncSession,
+        session: Session,
         asker: Asker,
         question: AnyQuestion,
         *,
-        reason: str,
-        source: str,
+        reason: ServedReason,
+        source: QuestionSource,
         filters: Filters,
         mock_token: str | None = None,
     ) -> Served:
         token = new_token()
-        session.add(
-            ServedQuestion(
-                token=token,
-                user_id=asker.user_id,
-                guild_id=asker.guild_id,
-                question_id=question.id,
-                source=source,
-                topic=filters.topic,
-                difficulty=filters.difficulty,
-                kind=filters.kind,
-                competency=filters.competency,
-                mock_token=mock_token,
-                served_at=self.clock(),
-            )
+        await served.add_served(
+            session,
+            token=token,
+            user_id=asker.user_id,
+            guild_id=asker.guild_id,
+            question_id=question.id,
+            source=source,
+            topic=filters.topic,
+            difficulty=filters.difficulty,
+            kind=filters.kind,
+            competency=filters.competency,
+            mock_token=mock_token,
+            now=self.clock(),
         )
-        await session.flush()
-        return Served(token, question, reason, source, filters, mock_token)
+        topic = self.bank.topics.get(question.topic)
+        name = topic.name if topic else question.topic
+        return Served(token, question, reason, source, filters, mock_token, name)
 
     async def serve(
         self,
-        session: AsyncSession,
+        session: Session,
         asker: Asker,
         filters: Filters,
         *,
-        source: str = "quiz",
+        source: QuestionSource | str = QuestionSource.QUIZ,
         rng: random.Random | None = None,
     ) -> Served:
         """Choose the next question adaptively within the filters and serve it."""
+        source = QuestionSource(source)
         await self.register(session, asker)
         kinds = None
         if filters.kind is None:
             # Behavioral prompts need a story, so they come only when asked for.
-            wants_stories = source == "behavioral" or filters.topic == "behavioral"
+            wants_stories = source is QuestionSource.BEHAVIORAL or filters.topic == BEHAVIORAL_TOPIC
             kinds = (
                 frozenset({Kind.BEHAVIORAL})
                 if wants_stories
@@ -170,12 +194,12 @@ class QuizService:
 
     async def serve_question(
         self,
-        session: AsyncSession,
+        session: Session,
         asker: Asker,
         question_id: str,
         *,
-        source: str,
-        reason: str,
+        source: QuestionSource | str,
+        reason: ServedReason | str,
         mock_token: str | None = None,
     ) -> Served:
         """Serve one particular question (a due review, a mock's next step)."""
@@ -187,54 +211,38 @@ class QuizService:
             session,
             asker,
             question,
-            reason=reason,
-            source=source,
+            reason=ServedReason(reason),
+            source=QuestionSource(source),
             filters=Filters(),
             mock_token=mock_token,
         )
 
-    async def load(self, session: AsyncSession, token: str, user_id: int) -> ServedQuestion:
+    async def load(self, session: Session, token: str, user_id: int) -> ServedQuestion:
         """The served row behind a token, if it belongs to this user and is still open."""
-        row = await session.get(ServedQuestion, token)
-        if row is None:
-            raise UnknownButton()
-        if row.user_id != user_id:
-            raise NotYourQuestion()
+        row = await self.served_row(session, token, user_id)
         if row.answered_at is not None:
             raise AlreadyAnswered()
         return row
 
-    async def question_of(self, session: AsyncSession, row: ServedQuestion) -> AnyQuestion:
+    async def question_of(self, session: Session, row: ServedQuestion) -> AnyQuestion:
         """The question a served row points at (the bank's, or the server's own)."""
         question = await self.custom.get(session, row.question_id, row.guild_id)
         if question is None:
             raise UnknownQuestion()
         return question
 
-    async def answer(
-        self, session: AsyncSession, token: str, user_id: int, response: str
-    ) -> AnswerOutcome:
-        """Record the answer to a served question once; a double click or replay is refused."""
-        now = self.clock()
-        claimed = await session.execute(
-            update(ServedQuestion)
-            .where(
-                col(ServedQuestion.token) == token,
-                col(ServedQuestion.user_id) == user_id,
-                col(ServedQuestion.answered_at).is_(None),
-            )
-            .values(answered_at=now)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    async def answer(self, session: Session, token: str, user_id: int, response: str) -> Answered:
+        """Record the answer to a served question once; a double click shows the first one."""
+        row = await served.claim_answer(session, token=token, user_id=user_id, now=self.clock())
+        if row is None:
             # A double click, or a retry after a timeout: show what was recorded the first time.
             earlier = await self.served_row(session, token, user_id)
             if earlier.answered_at is None:
                 raise AlreadyAnswered()
-            return await self.learning.recorded(
+            recorded = await self.learning.recorded(
                 session, earlier.attempt_id, await self.question_of(session, earlier)
             )
-        row = await session.get(ServedQuestion, token)
-        assert row is not None
+            return Answered(recorded, _label(earlier))
         outcome = await self.learning.submit_answer(
             session,
             user_id,
@@ -245,20 +253,21 @@ class QuizService:
             served_at=row.served_at,
             question=await self.question_of(session, row),
         )
-        row.attempt_id = outcome.attempt_id
-        return outcome
+        await served.set_attempt(session, token=token, attempt_id=outcome.attempt_id)
+        return Answered(outcome, _label(row))
 
-    async def continue_from(
-        self, session: AsyncSession, token: str, user_id: int
-    ) -> ServedQuestion:
+    async def rate(
+        self, session: Session, token: str, user_id: int, attempt_id: int, recall: Recall
+    ) -> RatedServed:
+        """The learner's own rating of an answer to a question served to them."""
+        row = await self.served_row(session, token, user_id)
+        rated = await self.learning.rate_recall(session, user_id, attempt_id, recall)
+        return RatedServed(rated.due, rated.set_credit, rated.points, _label(row))
+
+    async def continue_from(self, session: Session, token: str, user_id: int) -> ServedQuestion:
         """Mark a served question as continued from, once: a double click on Next moves on once."""
         row = await self.served_row(session, token, user_id)
-        moved = await session.execute(
-            update(ServedQuestion)
-            .where(col(ServedQuestion.token) == token, col(ServedQuestion.continued_at).is_(None))
-            .values(continued_at=self.clock())
-        )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
+        if not await served.mark_continued(session, token=token, now=self.clock()):
             raise AlreadyMovedOn()
         return row
 
@@ -266,11 +275,15 @@ class QuizService:
         """The filters a served question was chosen under."""
         return Filters(row.topic, row.difficulty, row.kind, row.competency)
 
-    async def served_row(self, session: AsyncSession, token: str, user_id: int) -> ServedQuestion:
+    async def served_row(self, session: Session, token: str, user_id: int) -> ServedQuestion:
         """A served row the user owns, answered or not (for "Next question")."""
-        row = await session.get(ServedQuestion, token)
+        row = await served.get_served(session, token=token)
         if row is None:
             raise UnknownButton()
         if row.user_id != user_id:
             raise NotYourQuestion()
         return row
+
+
+def _label(row: ServedQuestion) -> str:
+    return MOCK_LABEL if row.mock_token else NEXT_LABEL

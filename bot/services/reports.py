@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
-
-from bot.db.models import QuestionReport, QuestionRow
-from bot.db.types import utcnow
-from bot.db.users import ensure_user
+from bot.clock import Clock
+from bot.db import question_reports, questions, users
+from bot.db.engine import Session
+from bot.db.models import QuestionReport
 from bot.domain.errors import UnknownQuestion
 
 MAX_REPORT = 1000
@@ -39,12 +36,12 @@ def _report(row: QuestionReport) -> Report:
 class ReportService:
     """Stores and lists reports; never commits."""
 
-    def __init__(self, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, *, clock: Clock) -> None:
         self.clock = clock
 
     async def report(
         self,
-        session: AsyncSession,
+        session: Session,
         user_id: int,
         user_name: str,
         guild_id: int | None,
@@ -52,38 +49,27 @@ class ReportService:
         text: str,
     ) -> Report:
         """Record a report against the version of the question the learner saw."""
-        row = await session.get(QuestionRow, question_id)
+        row = await questions.get_row(session, question_id=question_id)
         if row is None:
             raise UnknownQuestion()
         now = self.clock()
-        await ensure_user(session, user_id, user_name, now)
-        report = QuestionReport(
+        await users.ensure_user(session, user_id=user_id, name=user_name, now=now)
+        report = await question_reports.add_report(
+            session,
             question_id=question_id,
             question_version=row.version,
             guild_id=guild_id,
             user_id=user_id,
             text=text.strip()[:MAX_REPORT],
-            created_at=now,
+            now=now,
         )
-        session.add(report)
-        await session.flush()
         return _report(report)
 
-    async def for_guild(
-        self, session: AsyncSession, guild_id: int, limit: int = 20
-    ) -> list[Report]:
+    async def for_guild(self, session: Session, guild_id: int, limit: int = 20) -> list[Report]:
         """The newest reports made in one server."""
-        rows = await session.scalars(
-            select(QuestionReport)
-            .where(col(QuestionReport.guild_id) == guild_id)
-            .order_by(col(QuestionReport.created_at).desc(), col(QuestionReport.id).desc())
-            .limit(limit)
-        )
+        rows = await question_reports.guild_reports(session, guild_id=guild_id, limit=limit)
         return [_report(r) for r in rows]
 
-    async def everything(self, session: AsyncSession) -> list[Report]:
+    async def everything(self, session: Session) -> list[Report]:
         """Every report, oldest first, for the bank's maintainers."""
-        rows = await session.scalars(
-            select(QuestionReport).order_by(col(QuestionReport.created_at), col(QuestionReport.id))
-        )
-        return [_report(r) for r in rows]
+        return [_report(r) for r in await question_reports.all_reports(session)]

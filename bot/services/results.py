@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.domain.grading import Grade
 from bot.domain.questions import AnyQuestion
 from bot.domain.scoring import Points
+from bot.domain.selection import ServedReason
 from bot.domain.star import StarReport
 
 
@@ -16,7 +17,7 @@ class ServedQuestion:
     """A question chosen for a user, and why it was chosen."""
 
     question: AnyQuestion
-    reason: str
+    reason: ServedReason
     served_at: datetime
 
 

@@ -43,7 +43,7 @@ def question(
     title = clip(f"{step}{topic_name} · {q.difficulty} · {kind}", EMBED_TITLE)
     body = q.prompt
     if isinstance(q, McqQuestion):
-        options = "\n".join(f"**{chr(65 + i)}.** {c.text}" for i, c in enumerate(q.choices))
+        options = "\n".join(f"**{q.letter(i)}.** {c.text}" for i, c in enumerate(q.choices))
         body = f"{body}\n\n{options}"
     elif isinstance(q, BehavioralQuestion):
         body += "\n\n*Answer in STAR form: Situation, Task, Action, Result.*"

@@ -52,6 +52,12 @@ def test_the_test_bank_is_clean() -> None:
     assert problems_for(TEST_BANK) == []
 
 
+def test_concept_topics_are_every_topic_but_behavioral_in_order() -> None:
+    bank = load_bank(TEST_BANK)
+    assert list(bank.topics) == ["math-foundations", "transformers", "behavioral"]
+    assert bank.concept_topics() == ["math-foundations", "transformers"]
+
+
 def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
     bank = bank_copy(tmp_path)
     path = write(bank, "broken.yaml", "topic: transformers\nquestions:\n  - id: [unclosed\n")

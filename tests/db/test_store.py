@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.bank.bank import Bank
 from bot.db.engine import Database
+from bot.db.guilds import ensure_guild
 from bot.db.models import Attempt, DailyChallenge, Guild, QuestionRow, User
 from bot.db.questions import sync_questions
-from bot.db.users import ensure_guild, ensure_user
+from bot.db.users import ensure_user
 
 
 async def test_sqlite_pragmas(database: Database) -> None:
@@ -46,7 +47,7 @@ async def test_naive_datetimes_are_refused(database: Database) -> None:
 async def test_unit_of_work_rolls_back_on_error(database: Database, now: datetime) -> None:
     with pytest.raises(RuntimeError):
         async with database.unit_of_work() as session:
-            await ensure_user(session, 5, "eve", now)
+            await ensure_user(session, user_id=5, name="eve", now=now)
             raise RuntimeError("boom")
     async with database.unit_of_work() as session:
         assert (await session.scalars(select(User))).all() == []
@@ -54,10 +55,10 @@ async def test_unit_of_work_rolls_back_on_error(database: Database, now: datetim
 
 async def test_ensure_user_and_guild_are_idempotent(database: Database, now: datetime) -> None:
     async with database.unit_of_work() as session:
-        await ensure_user(session, 7, "old", now)
-        await ensure_user(session, 7, "new", now)
-        await ensure_guild(session, 99, "Study Group", now)
-        await ensure_guild(session, 99, "Study Group 2", now)
+        await ensure_user(session, user_id=7, name="old", now=now)
+        await ensure_user(session, user_id=7, name="new", now=now)
+        await ensure_guild(session, guild_id=99, name="Study Group", now=now)
+        await ensure_guild(session, guild_id=99, name="Study Group 2", now=now)
     async with database.unit_of_work() as session:
         user = (await session.scalars(select(User))).one()
         guild = (await session.scalars(select(Guild))).one()
@@ -77,9 +78,9 @@ async def test_one_answer_per_member_per_daily_challenge(
     database: Database, test_bank: Bank, now: datetime
 ) -> None:
     async with database.unit_of_work() as session:
-        await sync_questions(session, test_bank.questions.values(), now)
-        await ensure_user(session, 1, "ada", now)
-        await ensure_guild(session, 10, "g", now)
+        await sync_questions(session, questions=test_bank.questions.values(), now=now)
+        await ensure_user(session, user_id=1, name="ada", now=now)
+        await ensure_guild(session, guild_id=10, name="g", now=now)
         challenge = DailyChallenge(
             guild_id=10,
             local_date=date(2026, 3, 10),
@@ -126,12 +127,12 @@ async def test_sync_adds_versions_and_retires(
 ) -> None:
     questions = list(test_bank.questions.values())
     async with database.unit_of_work() as session:
-        report = await sync_questions(session, questions, now)
+        report = await sync_questions(session, questions=questions, now=now)
     assert (report.added, report.changed, report.retired) == (len(questions), 0, 0)
     edited = questions[0].model_copy(update={"prompt": questions[0].prompt + " Think carefully."})
     later = now + timedelta(days=1)
     async with database.unit_of_work() as session:
-        report = await sync_questions(session, [edited, *questions[2:]], later)
+        report = await sync_questions(session, questions=[edited, *questions[2:]], now=later)
     assert (report.added, report.changed, report.retired) == (0, 1, 1)
     async with database.unit_of_work() as session:
         rows = {r.id: r for r in (await session.scalars(select(QuestionRow))).all()}

@@ -148,3 +148,12 @@ def test_correct_index() -> None:
     )
     assert isinstance(q, McqQuestion)
     assert q.correct_index == 2
+
+
+def test_options_are_named_by_letter() -> None:
+    q = ADAPTER.validate_python(
+        mcq(choices=[{"text": "a"}, {"text": "b"}, {"text": "c", "correct": True}])
+    )
+    assert isinstance(q, McqQuestion)
+    assert q.letters == ("A", "B", "C")
+    assert McqQuestion.letter(q.correct_index) == "C"

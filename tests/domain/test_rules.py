@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.domain import mastery, scoring, streaks
+from bot.domain.daily import local_date
 from bot.domain.periods import Period, period_start
 from bot.domain.questions import Difficulty
 
@@ -72,7 +73,7 @@ def test_streak_advances_on_consecutive_days_and_resets_on_gaps() -> None:
     ],
 )
 def test_local_day_across_dst(instant: datetime, zone: str, day: date) -> None:
-    assert streaks.local_day(instant, zone) == day
+    assert local_date(instant, zone) == day
 
 
 def test_streak_across_spring_forward_counts_consecutive_local_days() -> None:
@@ -80,8 +81,8 @@ def test_streak_across_spring_forward_counts_consecutive_local_days() -> None:
     # 23:30 local on 7 March (EST), then 23:30 on 8 March (EDT): 23 hours apart, consecutive days.
     first = datetime(2026, 3, 8, 4, 30, tzinfo=UTC)
     second = datetime(2026, 3, 9, 3, 30, tzinfo=UTC)
-    state = streaks.advance(streaks.StreakState(), streaks.local_day(first, zone))
-    state = streaks.advance(state, streaks.local_day(second, zone))
+    state = streaks.advance(streaks.StreakState(), local_date(first, zone))
+    state = streaks.advance(state, local_date(second, zone))
     assert state.current == 2
 
 

@@ -31,11 +31,11 @@ def _aim_at_fake(api: str, ws: str) -> None:
 
 
 def _die_at(point: str) -> None:
-    from bot.cogs.daily import DailyCog
+    from bot.features.daily.poster import DailyPoster
 
-    original = DailyCog.post
+    original = DailyPoster.post
 
-    async def post(self: DailyCog, *args: Any, **kwargs: Any) -> int:
+    async def post(self: DailyPoster, *args: Any, **kwargs: Any) -> int:
         if point == "before-post":
             os.kill(os.getpid(), signal.SIGKILL)
         message_id = await original(self, *args, **kwargs)
@@ -43,7 +43,7 @@ def _die_at(point: str) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         return message_id
 
-    DailyCog.post = post  # type: ignore[method-assign]
+    DailyPoster.post = post  # type: ignore[method-assign]
 
 
 def _store_fails_once() -> None:

@@ -52,21 +52,11 @@ class World:
             DEV_GUILD_ID=self.dev_guild_id,
             **self.settings,
         )
-        container = await build_container(settings)
+        # The container's one clock reads the World's, so moving it moves every service and the
+        # daily scheduler.
+        container = await build_container(settings, clock=self.clock)
         bot = GradientBot(container, guild_ready_timeout=0.1)
         bot.before_identify_hook = _identify_at_once  # type: ignore[method-assign]
-        if self.clock is not None:
-            for service in (
-                container.learning,
-                container.progress,
-                container.leaderboards,
-                container.quiz,
-                container.mock,
-                container.daily,
-                container.admin,
-                bot.daily_scheduler,
-            ):
-                service.clock = self.clock
         ready_before = self.fake.connections
         self._task = asyncio.create_task(bot.start(self.fake.token))
         self.bot = bot

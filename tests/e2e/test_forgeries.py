@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.cogs.errors import APOLOGY
 from bot.db.models import Attempt
+from bot.interactions.boundary import APOLOGY
 from tests.e2e.fake_discord import FakeChannel, FakeGuild, FakeUser, Message
 from tests.e2e.harness import World
 from tests.e2e.test_daily import daily_messages, post_now, set_daily

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import STALE_BUTTON
-from bot.cogs.errors import APOLOGY
 from bot.db.models import Attempt
+from bot.interactions.boundary import APOLOGY
 from tests.e2e.harness import World
 from tests.e2e.test_quiz_flow import ids_starting
 

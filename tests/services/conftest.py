@@ -1,61 +1,35 @@
-"""Service fixtures: a synced test bank, users, and a clock the test controls."""
+"""Service fixtures: a synced test bank, users, and the services wired over one test clock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
 from bot.bank.bank import Bank
+from bot.clock import Clock
+from bot.container import Container, wire
 from bot.db.engine import Database
+from bot.db.guilds import ensure_guild
 from bot.db.questions import sync_questions
-from bot.db.users import ensure_guild, ensure_user
-from bot.services.leaderboard import LeaderboardService
-from bot.services.learning import LearningService
-from bot.services.progress import ProgressService
+from bot.db.users import ensure_user
+from bot.settings import Settings
+from tests.conftest import TEST_BANK
 
-
-@dataclass
-class Clock:
-    """A settable clock."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        """Move time forward."""
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class Services:
-    """The services under test, sharing one clock and database."""
-
-    db: Database
-    clock: Clock
-    learning: LearningService
-    progress: ProgressService
-    leaderboards: LeaderboardService
-
-
+# The services under test are wired as the container wires them: one database, one clock
+# (`services.clock`) that a test sets or advances to move every service's time.
+Services = Container
 GUILD = 500
 
 
 @pytest.fixture
-async def services(database: Database, test_bank: Bank, now: datetime) -> Services:
-    clock = Clock(now)
+async def services(database: Database, test_bank: Bank, now: datetime, db_url: str) -> Services:
+    clock = Clock()
+    clock.set(now)
     async with database.unit_of_work() as session:
-        await sync_questions(session, test_bank.questions.values(), now)
+        await sync_questions(session, questions=test_bank.questions.values(), now=now)
         for uid in (1, 2, 3):
-            await ensure_user(session, uid, f"user{uid}", now)
-        await ensure_guild(session, GUILD, "Study Group", now)
-    return Services(
-        database,
-        clock,
-        LearningService(test_bank, clock),
-        ProgressService(test_bank, clock),
-        LeaderboardService(clock),
-    )
+            await ensure_user(session, user_id=uid, name=f"user{uid}", now=now)
+        await ensure_guild(session, guild_id=GUILD, name="Study Group", now=now)
+    settings = Settings(DATABASE_URL=db_url, QUESTIONS_DIR=TEST_BANK)  # type: ignore[call-arg]
+    return wire(settings, database, test_bank, clock)

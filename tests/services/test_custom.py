@@ -11,8 +11,7 @@ from bot.bank.custom import validate_rows
 from bot.db.models import QuestionRow
 from bot.db.questions import sync_questions
 from bot.services.custom import CustomQuestionService, NotThisServersQuestion
-from bot.services.quiz import Asker, Filters, QuizService
-from bot.services.reports import ReportService
+from bot.services.quiz import Asker, Filters
 from tests.services.conftest import GUILD, Services
 
 OTHER_GUILD = 777
@@ -30,12 +29,12 @@ ROW = {
 
 @pytest.fixture
 def custom(services: Services) -> CustomQuestionService:
-    return CustomQuestionService(services.learning.bank, services.clock)
+    return services.custom
 
 
 async def add_one(services: Services, custom: CustomQuestionService, guild: int = GUILD) -> str:
     [question] = validate_rows([ROW], ["transformers"])
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         [stored] = await custom.add_many(session, guild, "g", 1, [question])
     return stored.id
 
@@ -45,7 +44,7 @@ async def test_added_questions_are_only_visible_in_their_server(
 ) -> None:
     qid = await add_one(services, custom)
     assert qid.startswith("s") and len(qid) <= 32
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         assert (await custom.get(session, qid, GUILD)) is not None
         assert await custom.get(session, qid, OTHER_GUILD) is None
         assert await custom.get(session, qid, None) is None
@@ -57,10 +56,10 @@ async def test_quiz_serves_server_questions_there_and_never_elsewhere(
     services: Services, custom: CustomQuestionService
 ) -> None:
     qid = await add_one(services, custom)
-    quiz = QuizService(services.learning.bank, services.learning, services.clock, custom=custom)
+    quiz = services.quiz
     here, there, dm = Asker(1, "ada", GUILD, "g"), Asker(2, "bo", OTHER_GUILD, "h"), Asker(3, "cy")
     rng = random.Random(0)
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         home = {
             (
                 await quiz.serve(
@@ -79,7 +78,7 @@ async def test_quiz_serves_server_questions_there_and_never_elsewhere(
         }
     assert qid in home
     assert qid not in away | private
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         served = await quiz.serve(
             session, here, Filters(topic="transformers", kind="short"), rng=random.Random(1)
         )
@@ -87,7 +86,7 @@ async def test_quiz_serves_server_questions_there_and_never_elsewhere(
             served = await quiz.serve(
                 session, here, Filters(topic="transformers", kind="short"), rng=rng
             )
-        outcome = await quiz.answer(session, served.token, 1, "window functions")
+        outcome = (await quiz.answer(session, served.token, 1, "window functions")).outcome
     assert outcome.grade.correct
 
 
@@ -95,7 +94,7 @@ async def test_remove_retires_and_export_lists(
     services: Services, custom: CustomQuestionService
 ) -> None:
     qid = await add_one(services, custom)
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         assert "running total" in await custom.export(session, GUILD)
         with pytest.raises(NotThisServersQuestion):
             await custom.remove(session, OTHER_GUILD, qid)
@@ -111,9 +110,9 @@ async def test_bank_sync_leaves_server_questions_alone(
     services: Services, custom: CustomQuestionService
 ) -> None:
     qid = await add_one(services, custom)
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         report = await sync_questions(
-            session, services.learning.bank.questions.values(), services.clock.now
+            session, questions=services.bank.questions.values(), now=services.clock()
         )
         row = await session.get(QuestionRow, qid)
     assert report.retired == 0
@@ -123,8 +122,8 @@ async def test_bank_sync_leaves_server_questions_alone(
 async def test_reports_keep_the_version_seen(
     services: Services, custom: CustomQuestionService
 ) -> None:
-    reports = ReportService(services.clock)
-    async with services.db.unit_of_work() as session:
+    reports = services.reports
+    async with services.database.unit_of_work() as session:
         first = await reports.report(
             session, 1, "ada", GUILD, "tm-001", "Choice A is also defensible."
         )
@@ -132,7 +131,7 @@ async def test_reports_keep_the_version_seen(
         assert row is not None
         row.version = 2
         await reports.report(session, 2, "bo", OTHER_GUILD, "tm-001", "Typo in the prompt.")
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         mine = await reports.for_guild(session, GUILD)
         everything = await reports.everything(session)
     assert (first.question_version, [r.text for r in mine]) == (1, ["Choice A is also defensible."])
@@ -144,11 +143,9 @@ async def test_daily_can_draw_on_server_questions(
 ) -> None:
     from datetime import time
 
-    from bot.services.daily import DailyService
-
     qid = await add_one(services, custom)
-    daily = DailyService(services.learning.bank, services.learning, services.clock, custom=custom)
-    async with services.db.unit_of_work() as session:
+    daily = services.daily
+    async with services.database.unit_of_work() as session:
         await daily.configure(
             session,
             GUILD,
@@ -162,7 +159,7 @@ async def test_daily_can_draw_on_server_questions(
         )
         pool = daily.pool(["transformers"], "easy", await custom.active(session, GUILD))
     assert qid in pool
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         rows = (
             await session.scalars(select(QuestionRow.id).where(QuestionRow.guild_id == GUILD))
         ).all()

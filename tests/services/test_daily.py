@@ -18,9 +18,9 @@ MORNING = datetime(2026, 7, 1, 6, 0, tzinfo=UTC)  # 08:00 in Berlin
 
 @pytest.fixture
 async def daily_service(services: Services) -> DailyService:
-    services.clock.now = MORNING
-    svc = DailyService(services.learning.bank, services.learning, services.clock)
-    async with services.db.unit_of_work() as session:
+    services.clock.set(MORNING)
+    svc = services.daily
+    async with services.database.unit_of_work() as session:
         await svc.configure(
             session,
             GUILD,
@@ -35,15 +35,15 @@ async def daily_service(services: Services) -> DailyService:
 
 
 async def claim(services: Services, svc: DailyService, **kw: bool) -> int | None:
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         got = (await svc.claim(session, GUILD, **kw)).claim
         return got.challenge.id if got else None
 
 
 async def test_configure_validates_and_returns_next_post(services: Services) -> None:
-    svc = DailyService(services.learning.bank, services.learning, services.clock)
-    services.clock.now = MORNING
-    async with services.db.unit_of_work() as session:
+    svc = services.daily
+    services.clock.set(MORNING)
+    async with services.database.unit_of_work() as session:
         nxt = await svc.configure(
             session,
             GUILD,
@@ -59,7 +59,7 @@ async def test_configure_validates_and_returns_next_post(services: Services) -> 
     assert cfg is not None
     assert (cfg.enabled, cfg.timezone, cfg.at) == (True, "Europe/Berlin", time(9, 0))
     with pytest.raises(NoQuestionAvailable):
-        async with services.db.unit_of_work() as session:
+        async with services.database.unit_of_work() as session:
             await svc.configure(
                 session,
                 GUILD,
@@ -76,7 +76,7 @@ async def test_claim_waits_for_post_time_then_happens_once(
     services: Services, daily_service: DailyService
 ) -> None:
     assert await claim(services, daily_service) is None  # 08:00 local: not yet
-    services.clock.now = MORNING + timedelta(hours=1, minutes=1)
+    services.clock.set(MORNING + timedelta(hours=1, minutes=1))
     first = await claim(services, daily_service)
     assert first is not None
     assert await claim(services, daily_service) is None  # claimed, lease still held
@@ -86,20 +86,20 @@ async def test_claim_waits_for_post_time_then_happens_once(
 async def test_a_lost_claim_is_retaken_after_the_lease(
     services: Services, daily_service: DailyService
 ) -> None:
-    services.clock.now = MORNING + timedelta(hours=2)
+    services.clock.set(MORNING + timedelta(hours=2))
     first = await claim(services, daily_service)
     services.clock.advance(seconds=30)
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         held = await daily_service.claim(session, GUILD)
     assert held.claim is None, "a live lease belongs to the run that holds it"
     assert held.retry_in == daily_service.lease - timedelta(seconds=30), "look again when it ends"
     services.clock.advance(minutes=5)  # the process died before sending
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         again = (await daily_service.claim(session, GUILD)).claim
     assert again is not None and again.retaken, "the retaker must look for a post first"
     retaken = again.challenge.id
     assert retaken == first
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         await daily_service.mark_posted(session, retaken or 0, 555, None)
     services.clock.advance(minutes=5)
     assert await claim(services, daily_service) is None  # posted: never again today
@@ -108,8 +108,10 @@ async def test_a_lost_claim_is_retaken_after_the_lease(
 async def test_concurrent_claims_have_one_winner(
     services: Services, daily_service: DailyService
 ) -> None:
-    services.clock.now = MORNING + timedelta(hours=2)
-    other = Database.from_url(str(services.db.engine.url.render_as_string(hide_password=False)))
+    services.clock.set(MORNING + timedelta(hours=2))
+    other = Database.from_url(
+        str(services.database.engine.url.render_as_string(hide_password=False))
+    )
     try:
 
         async def claim_on(db: Database) -> int | None:
@@ -118,7 +120,7 @@ async def test_concurrent_claims_have_one_winner(
                 return got.challenge.id if got else None
 
         results = await asyncio.gather(
-            *(claim_on(db) for db in (services.db, other, services.db, other))
+            *(claim_on(db) for db in (services.database, other, services.database, other))
         )
     finally:
         await other.dispose()
@@ -128,8 +130,8 @@ async def test_concurrent_claims_have_one_winner(
 async def test_answers_once_and_reveal_counts(
     services: Services, daily_service: DailyService
 ) -> None:
-    services.clock.now = MORNING + timedelta(hours=2)
-    async with services.db.unit_of_work() as session:
+    services.clock.set(MORNING + timedelta(hours=2))
+    async with services.database.unit_of_work() as session:
         with pytest.raises(NoChallengeToday):
             await daily_service.current(session, GUILD)
         got = (await daily_service.claim(session, GUILD)).claim
@@ -137,34 +139,36 @@ async def test_answers_once_and_reveal_counts(
         await daily_service.mark_posted(session, got.challenge.id, 777, None)
         question = got.question
     right = {"mcq": "A", "short": "keys", "open": SSM_ANSWER}[question.kind]
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         current = await daily_service.current(session, GUILD)
-        out = await daily_service.answer(
+        first = await daily_service.answer(
             session, current.id or 0, 1, "user1", right, guild_id=GUILD
         )
+        out = first.outcome
+        assert first.streak.current == 1
         wrong = "B" if question.kind == "mcq" else "nonsense"
         await daily_service.answer(session, current.id or 0, 2, "user2", wrong, guild_id=GUILD)
     assert out.breakdown.bonus > 0
-    async with services.db.unit_of_work() as session:
-        again = await daily_service.answer(
-            session, current.id or 0, 1, "user1", wrong, guild_id=GUILD
-        )
+    async with services.database.unit_of_work() as session:
+        again = (
+            await daily_service.answer(session, current.id or 0, 1, "user1", wrong, guild_id=GUILD)
+        ).outcome
     assert again.replayed, "a second answer shows the first, recorded one"
     assert (again.grade.correct, again.points) == (True, out.points)
     for elsewhere in (GUILD + 1, None):
         with pytest.raises(NotThisServer):
-            async with services.db.unit_of_work() as session:
+            async with services.database.unit_of_work() as session:
                 await daily_service.answer(
                     session, current.id or 0, 4, "user4", right, guild_id=elsewhere
                 )
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         stats = await daily_service.reveal_stats(session, current.id or 0)
     assert (stats.answered, stats.correct, stats.first_correct) == (2, 1, ("user1",))
-    services.clock.now = current.closes_at + timedelta(seconds=1)
+    services.clock.set(current.closes_at + timedelta(seconds=1))
     with pytest.raises(ChallengeClosed):
-        async with services.db.unit_of_work() as session:
+        async with services.database.unit_of_work() as session:
             await daily_service.answer(session, current.id or 0, 3, "user3", right, guild_id=GUILD)
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         tomorrow = (await daily_service.claim(session, GUILD)).claim
     assert tomorrow is not None
     assert tomorrow.previous is not None

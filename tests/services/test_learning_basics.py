@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.bank.bank import Bank
+from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Attempt, TopicStat
 from bot.db.questions import sync_questions
@@ -21,9 +22,11 @@ from bot.services.learning import LearningService
 @pytest.fixture
 async def service(database: Database, test_bank: Bank, now: datetime) -> LearningService:
     async with database.unit_of_work() as session:
-        await sync_questions(session, test_bank.questions.values(), now)
-        await ensure_user(session, 1, "ada", now)
-    return LearningService(test_bank, clock=lambda: now)
+        await sync_questions(session, questions=test_bank.questions.values(), now=now)
+        await ensure_user(session, user_id=1, name="ada", now=now)
+    clock = Clock()
+    clock.set(now)
+    return LearningService(test_bank, clock=clock)
 
 
 async def test_submit_records_attempt_and_counts(

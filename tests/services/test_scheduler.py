@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from bot.db.engine import Database
+from bot.db.guilds import ensure_guild
 from bot.db.models import DailyChallenge, Guild
-from bot.db.users import ensure_guild
 from bot.scheduling import (
     MISFIRE_GRACE_SECONDS,
     ChannelUnavailable,
@@ -48,8 +48,8 @@ class FakePoster:
 async def configure(
     services: Services, svc: DailyService, guild_id: int, at: time, zone: str
 ) -> None:
-    async with services.db.unit_of_work() as session:
-        await ensure_guild(session, guild_id, f"g{guild_id}", services.clock.now)
+    async with services.database.unit_of_work() as session:
+        await ensure_guild(session, guild_id=guild_id, name=f"g{guild_id}", now=services.clock())
         await svc.configure(
             session,
             guild_id,
@@ -64,16 +64,14 @@ async def configure(
 
 @pytest.fixture
 def svc(services: Services) -> DailyService:
-    services.clock.now = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
-    return DailyService(services.learning.bank, services.learning, services.clock)
+    services.clock.set(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
+    return services.daily
 
 
 def make(
     services: Services, svc: DailyService, poster: FakePoster, db: Database | None = None
 ) -> DailyScheduler:
-    return DailyScheduler(
-        db or services.db, svc, poster, clock=services.clock, limiter=RateLimiter(1000)
-    )
+    return DailyScheduler(db or services.database, svc, poster, limiter=RateLimiter(1000))
 
 
 async def test_start_arms_jobs_in_each_zone_and_catches_up(
@@ -136,7 +134,7 @@ async def test_a_lost_channel_disables_the_daily_with_a_reason(
     scheduler = make(services, svc, poster)
     scheduler.scheduler.start()
     try:
-        async with services.db.unit_of_work() as session:
+        async with services.database.unit_of_work() as session:
             cfg = await svc.config(session, GUILD)
         assert cfg is not None
         scheduler.arm(cfg)
@@ -144,7 +142,7 @@ async def test_a_lost_channel_disables_the_daily_with_a_reason(
         assert scheduler.scheduler.get_job(scheduler.job_id(GUILD)) is None
     finally:
         await scheduler.shutdown()
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         guild = await session.get(Guild, GUILD)
     assert guild is not None
     assert (guild.daily_enabled, guild.daily_problem) == (False, "the channel was deleted")
@@ -170,11 +168,11 @@ async def test_a_lost_channel_disables_the_daily_with_a_reason(
 async def test_dst_neither_skips_nor_doubles(
     services: Services, svc: DailyService, zone: str, at: time, first_fire: datetime
 ) -> None:
-    services.clock.now = first_fire - timedelta(hours=1)
+    services.clock.set(first_fire - timedelta(hours=1))
     await configure(services, svc, GUILD, at, zone)
     poster = FakePoster()
     scheduler = make(services, svc, poster)
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         cfg = await svc.config(session, GUILD)
     assert cfg is not None
     scheduler.scheduler.start()
@@ -182,13 +180,13 @@ async def test_dst_neither_skips_nor_doubles(
         scheduler.arm(cfg)
         trigger = scheduler.scheduler.get_job(scheduler.job_id(GUILD)).trigger  # type: ignore[union-attr]
         fire, fires = None, []
-        now = services.clock.now
+        now = services.clock()
         while len(fires) < 8:
             fire = trigger.get_next_fire_time(fire, now)
             fires.append(fire)
             now = fire + timedelta(minutes=1)
         for moment in fires:  # the scheduler would run the job at each fire time
-            services.clock.now = moment.astimezone(UTC) + timedelta(seconds=5)
+            services.clock.set(moment.astimezone(UTC) + timedelta(seconds=5))
             await scheduler.run_guild(GUILD)
     finally:
         await scheduler.shutdown()
@@ -205,7 +203,9 @@ async def test_two_schedulers_on_one_database_post_once(
     services: Services, svc: DailyService
 ) -> None:
     await configure(services, svc, GUILD, time(9, 0), "Europe/Berlin")
-    second_db = Database.from_url(services.db.engine.url.render_as_string(hide_password=False))
+    second_db = Database.from_url(
+        services.database.engine.url.render_as_string(hide_password=False)
+    )
     poster_a, poster_b = FakePoster(), FakePoster()
     try:
         a, b = make(services, svc, poster_a), make(services, svc, poster_b, second_db)
@@ -214,7 +214,7 @@ async def test_two_schedulers_on_one_database_post_once(
         await second_db.dispose()
     assert sorted(r.outcome for r in results) == ["posted", "skipped", "skipped"]
     assert len(poster_a.posts) + len(poster_b.posts) == 1
-    async with services.db.unit_of_work() as session:
+    async with services.database.unit_of_work() as session:
         rows = (await session.scalars(select(DailyChallenge))).all()
     assert [r.status for r in rows] == ["posted"]
 

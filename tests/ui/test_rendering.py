@@ -6,15 +6,29 @@ from datetime import date
 
 import discord
 
-from bot.app import is_known as is_ours
 from bot.domain.grading import Grade
 from bot.domain.scoring import Points
 from bot.domain.star import coach
+from bot.features.account.buttons import ForgetButton
+from bot.features.admin.buttons import ResetConfirm
+from bot.features.daily.buttons import ITEMS as DAILY
+from bot.features.progress.board import PageButton
+from bot.features.progress.drill import DrillButton
+from bot.features.quiz.buttons import ITEMS as QUIZ
+from bot.features.quiz.buttons import AnswerForm, feedback_view, question_view
+from bot.features.reports import ReportButton
+from bot.interactions.forms import values_of
 from bot.services.results import AnswerOutcome
 from bot.ui import embeds, limits, reports
 from bot.ui.charts import TopicBar, render_stats_png
-from bot.ui.components import AnswerModal, feedback_view, modal_values, question_view
 from tests.domain.factories import behavioral, mcq, open_q, short
+
+FAMILIES = (*QUIZ, *DAILY, PageButton, DrillButton, ForgetButton, ResetConfirm, ReportButton)
+
+
+def is_ours(custom_id: str) -> bool:
+    """Whether a custom_id matches one of the button families."""
+    return any(f.__discord_ui_compiled_template__.fullmatch(custom_id) for f in FAMILIES)
 
 
 def embed_total(embed: discord.Embed) -> int:
@@ -74,7 +88,7 @@ def test_feedback_view_and_modal() -> None:
     labels = [item.item.label for item in view.children]  # type: ignore[attr-defined]
     assert labels == ["Again", "Hard", "Good", "Easy", "Next question", "Report a problem"]
     assert all(is_ours(item.item.custom_id) for item in view.children)  # type: ignore[attr-defined]
-    modal = AnswerModal("tok123456789", open_q())
+    modal = AnswerForm("tok123456789", open_q())
     assert len(modal.title) <= limits.MODAL_TITLE
     payload = modal.to_dict()
     assert payload["custom_id"] == "gq:s:tok123456789"
@@ -83,11 +97,11 @@ def test_feedback_view_and_modal() -> None:
             {"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": "hi"}]}
         ]
     }
-    assert modal_values(submitted) == {"answer": "hi"}
+    assert values_of(submitted) == {"answer": "hi"}
     labelled = {
         "components": [{"type": 18, "component": {"type": 4, "custom_id": "answer", "value": "yo"}}]
     }
-    assert modal_values(labelled) == {"answer": "yo"}
+    assert values_of(labelled) == {"answer": "yo"}
 
 
 def test_forged_custom_ids_are_not_ours() -> None:

@@ -10,16 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import asker_of, guarded, respond
-from bot.cogs.quiz import cooldown, render_served
-from bot.cogs.tree import PUBLIC
 from bot.container import Container
-from bot.domain.errors import GradientError
-from bot.domain.periods import Period
-from bot.services.quiz import Filters
+from bot.features.progress.board import board_message
+from bot.features.progress.drill import DrillButton
+from bot.interactions.guard import respond
+from bot.interactions.tree import PUBLIC, cooldown
 from bot.ui import reports
 from bot.ui.charts import TopicBar, render_stats_png
-from bot.ui.components import DrillButton, PageButton
 
 PERIODS = [
     app_commands.Choice(name="this week", value="week"),
@@ -80,19 +77,6 @@ class ProgressCog(commands.Cog, name="Progress"):
             embed=reports.weak(weak, self.container.bank), view=view, ephemeral=True
         )
 
-    @guarded
-    async def drill(self, interaction: discord.Interaction[Any], topic: str, user_id: int) -> None:
-        """The drill button: a question in that topic, for the user who asked."""
-        if interaction.user.id != user_id:
-            raise GradientError("That button belongs to someone else. Try /weak yourself!")
-        if topic not in self.container.bank.topics:
-            raise GradientError("That topic is no longer in the bank.")
-        asker = asker_of(interaction)
-        async with self.container.database.unit_of_work() as session:
-            served = await self.container.quiz.serve(session, asker, Filters(topic=topic))
-        message = render_served(self.container, served, asker.user_name)
-        await respond(interaction).send(ephemeral=False, **message)
-
     @app_commands.command(
         name="leaderboard",
         description="Top 10 by points, with your own rank",
@@ -113,44 +97,7 @@ class ProgressCog(commands.Cog, name="Progress"):
         chosen_scope = (
             "s" if (scope is None or scope.value == "server") and interaction.guild_id else "g"
         )
-        message = await self._page(interaction, chosen_scope, period.value if period else "week", 0)
+        message = await board_message(
+            interaction, chosen_scope, period.value if period else "week", 0
+        )
         await respond(interaction).send(**message)
-
-    async def _page(
-        self, interaction: discord.Interaction[Any], scope: str, period: str, page: int
-    ) -> dict[str, Any]:
-        if period not in {"week", "month", "all", "season"} or scope not in {"s", "g"}:
-            raise GradientError("That leaderboard doesn't exist.")
-        guild_id = interaction.guild_id if scope == "s" else None
-        if scope == "s" and guild_id is None:
-            raise GradientError("The server leaderboard only works in a server.")
-        async with self.container.database.unit_of_work() as session:
-            board = await self.container.leaderboards.leaderboard(
-                session,
-                guild_id=guild_id,
-                period=Period(period),
-                page=page,
-                caller_id=interaction.user.id,
-            )
-        title = interaction.guild.name if scope == "s" and interaction.guild else "Global"
-        view = discord.ui.View(timeout=None)
-        view.add_item(
-            PageButton(scope, period, max(board.page - 1, 0), "prev", disabled=board.page == 0)
-        )
-        view.add_item(
-            PageButton(
-                scope, period, board.page + 1, "next", disabled=board.page + 1 >= board.pages
-            )
-        )
-        if board.me is not None:
-            mine = (board.me.rank - 1) // 10
-            view.add_item(PageButton(scope, period, mine, "me", disabled=mine == board.page))
-        return {"embed": reports.leaderboard(board, title), "view": view}
-
-    @guarded
-    async def leaderboard_page(
-        self, interaction: discord.Interaction[Any], scope: str, period: str, page: int
-    ) -> None:
-        """A pager button: anyone may page; "your rank" is the clicker's."""
-        message = await self._page(interaction, scope, period, page)
-        await respond(interaction).edit(**message)

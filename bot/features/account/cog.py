@@ -8,12 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import guarded, respond
 from bot.container import Container
-from bot.domain.errors import GradientError
-from bot.services.account import forget_user
+from bot.features.account.buttons import ForgetButton
+from bot.interactions.guard import respond
 from bot.ui import embeds, reports
-from bot.ui.components import ForgetButton
 
 
 class AccountCog(commands.Cog, name="Account"):
@@ -42,19 +40,3 @@ class AccountCog(commands.Cog, name="Account"):
         await respond(interaction).send(
             embed=embeds.notice(text, 0xED4245, "Delete all your data?"), view=view, ephemeral=True
         )
-
-    @guarded
-    async def forget(
-        self, interaction: discord.Interaction[Any], user_id: int, confirm: bool
-    ) -> None:
-        """The confirmation buttons; only the user themself may press them."""
-        if interaction.user.id != user_id:
-            raise GradientError("Only the person who asked can confirm this.")
-        if not confirm:
-            note = embeds.notice("Nothing was deleted.", title="Cancelled")
-            await respond(interaction).edit(embed=note, view=None)
-            return
-        async with self.container.database.unit_of_work() as session:
-            existed = await forget_user(session, user_id)
-        text = "All your data is deleted." if existed else "There was nothing stored about you."
-        await respond(interaction).edit(embed=embeds.notice(text, title="Done"), view=None)

@@ -8,8 +8,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.cogs.respond import Responder, TooLateForForm
 from bot.domain.errors import GradientError, StoreUnavailable
+from bot.interactions.respond import Responder, TooLateForForm
 
 log = logging.getLogger(__name__)
 APOLOGY = (

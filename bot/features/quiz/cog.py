@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import asker_of, respond
-from bot.cogs.tree import PUBLIC
+from bot.bank.bank import BEHAVIORAL_TOPIC
 from bot.container import Container
 from bot.domain.errors import GradientError
 from bot.domain.questions import Competency
+from bot.domain.sources import QuestionSource
+from bot.features.quiz.buttons import render_served
+from bot.interactions.context import asker_of
+from bot.interactions.guard import respond
+from bot.interactions.tree import PUBLIC, cooldown
 from bot.services.mock import MAX_LENGTH, MIN_LENGTH
-from bot.services.quiz import Filters, Served
+from bot.services.quiz import Filters
 from bot.ui import embeds
-from bot.ui.components import question_view
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 
-T = TypeVar("T")
 DIFFICULTIES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
 KINDS = [
     app_commands.Choice(name="multiple choice", value="mcq"),
@@ -41,21 +42,6 @@ class UnknownTopic(GradientError):
         )
 
 
-def cooldown() -> Callable[[T], T]:
-    """Per-user rate limit shared by the quiz commands: generous for study, firm against spam."""
-    return app_commands.checks.cooldown(6, 30.0, key=lambda i: i.user.id)
-
-
-def render_served(
-    container: Container, served: Served, asker_name: str, step: str = ""
-) -> dict[str, Any]:
-    """The message for a served question: embed plus buttons."""
-    q = served.question
-    topic = container.bank.topics.get(q.topic)
-    embed = embeds.question(q, topic.name if topic else q.topic, served.reason, asker_name, step)
-    return {"embed": embed, "view": question_view(served.token, q)}
-
-
 class QuizCog(commands.Cog, name="Quiz"):
     """Serving questions."""
 
@@ -67,10 +53,11 @@ class QuizCog(commands.Cog, name="Quiz"):
     ) -> list[app_commands.Choice[str]]:
         """Topics from memory, matching slug or name: instant."""
         needle = current.casefold().strip()
+        concept = set(self.container.bank.concept_topics())
         matches = [
             app_commands.Choice(name=clip(t.name, CHOICE_NAME), value=slug)
             for slug, t in self.container.bank.topics.items()
-            if slug != "behavioral" and (needle in slug or needle in t.name.casefold())
+            if slug in concept and (needle in slug or needle in t.name.casefold())
         ]
         return matches[:CHOICES]
 
@@ -113,9 +100,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         asker = asker_of(interaction)
         async with self.container.database.unit_of_work() as session:
             served = await self.container.quiz.serve(session, asker, filters)
-        await respond(interaction).send(
-            ephemeral=False, **render_served(self.container, served, asker.user_name)
-        )
+        await respond(interaction).send(ephemeral=False, **render_served(served, asker.user_name))
 
     @quiz.autocomplete("topic")
     async def _quiz_topic(
@@ -143,7 +128,7 @@ class QuizCog(commands.Cog, name="Quiz"):
                 )
         if served is not None:
             await respond(interaction).send(
-                ephemeral=False, **render_served(self.container, served, asker.user_name)
+                ephemeral=False, **render_served(served, asker.user_name)
             )
             return
         if due.next_due is None:
@@ -173,12 +158,14 @@ class QuizCog(commands.Cog, name="Quiz"):
     ) -> None:
         """Serve a behavioral prompt."""
         asker = asker_of(interaction)
-        filters = Filters(topic="behavioral", competency=competency.value if competency else None)
-        async with self.container.database.unit_of_work() as session:
-            served = await self.container.quiz.serve(session, asker, filters, source="behavioral")
-        await respond(interaction).send(
-            ephemeral=False, **render_served(self.container, served, asker.user_name)
+        filters = Filters(
+            topic=BEHAVIORAL_TOPIC, competency=competency.value if competency else None
         )
+        async with self.container.database.unit_of_work() as session:
+            served = await self.container.quiz.serve(
+                session, asker, filters, source=QuestionSource.BEHAVIORAL
+            )
+        await respond(interaction).send(ephemeral=False, **render_served(served, asker.user_name))
 
     @app_commands.command(
         name="mock",
@@ -197,6 +184,6 @@ class QuizCog(commands.Cog, name="Quiz"):
         async with self.container.database.unit_of_work() as session:
             step = await self.container.mock.start(session, asker, length)
         message = render_served(
-            self.container, step.served, asker.user_name, f"Mock {step.number}/{step.length} · "
+            step.served, asker.user_name, f"Mock {step.number}/{step.length} · "
         )
         await respond(interaction).send(ephemeral=False, **message)

@@ -9,14 +9,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.authoring import AuthoringCog
-from bot.cogs.common import guarded, respond
 from bot.container import Container
 from bot.domain import daily as rules
 from bot.domain.errors import GradientError
-from bot.scheduling import DailyScheduler
+from bot.features.admin import questions
+from bot.features.admin.buttons import ResetConfirm
+from bot.features.admin.render import status_embed
+from bot.interactions.guard import respond
 from bot.ui import embeds
-from bot.ui.daily import ResetConfirm, status_embed
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 
 T = TypeVar("T")
@@ -54,18 +54,15 @@ class AdminCog(commands.Cog, name="Admin"):
         parent=gradient,
     )
 
-    def __init__(
-        self, container: Container, scheduler: DailyScheduler, authoring: AuthoringCog
-    ) -> None:
+    def __init__(self, container: Container) -> None:
         self.container = container
-        self.scheduler = scheduler
-        self.authoring = authoring
+        self.scheduler = container.scheduler
 
     def _topics(self, raw: str | None) -> list[str]:
         if not raw:
             return []
         chosen = [t.strip().casefold() for t in raw.split(",") if t.strip()]
-        known = {slug for slug in self.container.bank.topics if slug != "behavioral"}
+        known = set(self.container.bank.concept_topics())
         unknown = [t for t in chosen if t not in known]
         if unknown:
             raise GradientError(
@@ -147,10 +144,8 @@ class AdminCog(commands.Cog, name="Admin"):
         prefix = f"{done}," if done else ""
         options = [
             slug
-            for slug in self.container.bank.topics
-            if slug != "behavioral"
-            and last.strip().casefold() in slug
-            and slug not in done.split(",")
+            for slug in self.container.bank.concept_topics()
+            if last.strip().casefold() in slug and slug not in done.split(",")
         ]
         return [
             app_commands.Choice(name=clip(prefix + slug, CHOICE_NAME), value=(prefix + slug)[:100])
@@ -218,26 +213,6 @@ class AdminCog(commands.Cog, name="Admin"):
             embed=embeds.notice(text, 0xED4245, "Reset scores?"), view=view, ephemeral=True
         )
 
-    @guarded
-    async def reset_confirm(
-        self, interaction: discord.Interaction[Any], admin_id: int, member_id: int
-    ) -> None:
-        """The confirmation button: the same admin, still allowed."""
-        if interaction.user.id != admin_id or interaction.guild_id is None:
-            raise GradientError("Only the admin who asked can confirm this.")
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
-        async with self.container.database.unit_of_work() as session:
-            removed = await self.container.admin.reset_scores(
-                session, interaction.guild_id, member_id or None
-            )
-        text = (
-            f"Done: {removed} score row(s) removed."
-            if removed
-            else "There were no scores to reset."
-        )
-        await respond(interaction).edit(embed=embeds.notice(text, title="Scores reset"), view=None)
-
     @season_group.command(
         name="start", description="Start a new leaderboard season (all-time stays)"
     )
@@ -279,8 +254,13 @@ class AdminCog(commands.Cog, name="Admin"):
         difficulty: app_commands.Choice[str],
     ) -> None:
         """Open the add-question form."""
-        await self.authoring.open_add(
-            interaction, topic.strip().casefold(), kind.value, difficulty.value
+        slug = topic.strip().casefold()
+        if slug not in self.container.bank.concept_topics():
+            raise GradientError(
+                "Pick a topic from the list (custom questions use the bank's topics)."
+            )
+        await respond(interaction).form(
+            questions.AddQuestionForm(slug, kind.value, difficulty.value)
         )
 
     @questions_add.autocomplete("topic")
@@ -292,7 +272,7 @@ class AdminCog(commands.Cog, name="Admin"):
             app_commands.Choice(
                 name=clip(self.container.bank.topics[slug].name, CHOICE_NAME), value=slug
             )
-            for slug in self.authoring.concept_topics()
+            for slug in self.container.bank.concept_topics()
             if needle in slug or needle in self.container.bank.topics[slug].name.casefold()
         ][:CHOICES]
 
@@ -303,19 +283,19 @@ class AdminCog(commands.Cog, name="Admin"):
         self, interaction: discord.Interaction[Any], file: discord.Attachment
     ) -> None:
         """Every row validated; nothing imported unless all are valid."""
-        await self.authoring.import_file(interaction, file)
+        await questions.import_file(interaction, file)
 
     @questions_group.command(name="export", description="Download this server's questions as YAML")
     @admin_only()
     async def questions_export(self, interaction: discord.Interaction[Any]) -> None:
         """The export file."""
-        await self.authoring.export_file(interaction)
+        await questions.export_file(interaction)
 
     @questions_group.command(name="list", description="This server's own questions")
     @admin_only()
     async def questions_list(self, interaction: discord.Interaction[Any]) -> None:
         """List them."""
-        await self.authoring.list_questions(interaction)
+        await questions.list_questions(interaction)
 
     @questions_group.command(
         name="remove", description="Stop serving one of this server's questions"
@@ -326,7 +306,7 @@ class AdminCog(commands.Cog, name="Admin"):
         self, interaction: discord.Interaction[Any], question_id: str
     ) -> None:
         """Retire it."""
-        await self.authoring.remove(interaction, question_id)
+        await questions.remove(interaction, question_id)
 
     @questions_group.command(
         name="reports", description="Problem reports members made in this server"
@@ -334,4 +314,4 @@ class AdminCog(commands.Cog, name="Admin"):
     @admin_only()
     async def questions_reports(self, interaction: discord.Interaction[Any]) -> None:
         """Show the reports."""
-        await self.authoring.list_reports(interaction)
+        await questions.list_reports(interaction)

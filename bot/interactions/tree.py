@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
-from bot.cogs.respond import Responder
+from bot.interactions.respond import Responder
 
 PUBLIC = "public"  # a command's extras key: its reply is posted for everyone to see
+T = TypeVar("T")
+
+
+def cooldown() -> Callable[[T], T]:
+    """Per-user rate limit shared by the study commands: generous for study, firm against spam."""
+    return app_commands.checks.cooldown(6, 30.0, key=lambda i: i.user.id)
 
 
 class GradientTree(app_commands.CommandTree[Any]):

@@ -1,1 +1,0 @@
-"""Discord front end: one module per command family, thin over the services."""

@@ -1,0 +1,163 @@
+"""The attempts table: every answer, how it was graded and what it earned."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from bot.db.models import Attempt, User
+from bot.domain.errors import AlreadyAnswered
+from bot.domain.grades import Grade
+
+MAX_ANSWER = 4000  # characters of an answer kept
+
+
+async def add_attempt(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    guild_id: int | None,
+    question_id: str,
+    source: str,
+    daily_challenge_id: int | None,
+    answer: str,
+    grade: Grade,
+    served_at: datetime | None,
+    now: datetime,
+) -> int:
+    """Store an answer with no points yet; returns its id.
+
+    A daily challenge takes one answer per member: a second raises AlreadyAnswered.
+    """
+    attempt = Attempt(
+        user_id=user_id,
+        guild_id=guild_id,
+        question_id=question_id,
+        source=source,
+        daily_challenge_id=daily_challenge_id,
+        answer=answer[:MAX_ANSWER],
+        correct=grade.correct,
+        credit=grade.credit,
+        grade_unsure=grade.unsure,
+        points=0,
+        served_at=served_at,
+        answered_at=now,
+        response_ms=int((now - served_at).total_seconds() * 1000) if served_at else None,
+    )
+    if daily_challenge_id is None:
+        session.add(attempt)
+        await session.flush()  # the attempt id
+    else:
+        # The unique (challenge, user) answer is settled here; a savepoint keeps the unit of
+        # work usable, so the caller can show what was recorded the first time.
+        try:
+            async with session.begin_nested():
+                session.add(attempt)
+        except IntegrityError as exc:
+            raise AlreadyAnswered() from exc
+    assert attempt.id is not None
+    return attempt.id
+
+
+async def get_attempt(session: AsyncSession, *, attempt_id: int) -> Attempt | None:
+    """An attempt by id."""
+    return await session.get(Attempt, attempt_id)
+
+
+async def set_points(session: AsyncSession, *, attempt_id: int, points: int) -> None:
+    """Record the points an attempt was granted."""
+    await session.execute(
+        update(Attempt).where(col(Attempt.id) == attempt_id).values(points=points)
+    )
+
+
+async def set_self_rating(session: AsyncSession, *, attempt_id: int, rating: int) -> None:
+    """Record the learner's own rating of an attempt."""
+    await session.execute(
+        update(Attempt).where(col(Attempt.id) == attempt_id).values(self_rating=rating)
+    )
+
+
+async def regrade(
+    session: AsyncSession,
+    *,
+    attempt_id: int,
+    extra_points: int,
+    credit: float,
+    correct: bool,
+) -> int:
+    """Replace an attempt's credit and verdict and add to its points; returns its new points."""
+    stmt = (
+        update(Attempt)
+        .where(col(Attempt.id) == attempt_id)
+        .values(points=col(Attempt.points) + extra_points, credit=credit, correct=correct)
+        .returning(col(Attempt.points))
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def daily_attempt_id(
+    session: AsyncSession, *, daily_challenge_id: int, user_id: int
+) -> int | None:
+    """The id of a member's answer to a daily challenge, if they answered."""
+    return await session.scalar(
+        select(Attempt.id).where(
+            Attempt.daily_challenge_id == daily_challenge_id, Attempt.user_id == user_id
+        )
+    )
+
+
+async def daily_tally(session: AsyncSession, *, daily_challenge_id: int) -> tuple[int, int]:
+    """How many answered a daily challenge, and how many of them correctly."""
+    answered, correct = (
+        await session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((col(Attempt.correct), 1), else_=0)), 0),
+            ).where(col(Attempt.daily_challenge_id) == daily_challenge_id)
+        )
+    ).one()
+    return int(answered), int(correct)
+
+
+async def first_correct_names(
+    session: AsyncSession, *, daily_challenge_id: int, limit: int
+) -> tuple[str, ...]:
+    """The names of the first members to answer a daily challenge correctly, in order."""
+    names = await session.scalars(
+        select(User.name)
+        .join(Attempt, col(Attempt.user_id) == col(User.id))
+        .where(
+            col(Attempt.daily_challenge_id) == daily_challenge_id, col(Attempt.correct).is_(True)
+        )
+        .order_by(col(Attempt.answered_at), col(Attempt.id))
+        .limit(limit)
+    )
+    return tuple(names)
+
+
+async def recent_question_ids(session: AsyncSession, *, user_id: int, limit: int) -> list[str]:
+    """The user's last answered question ids, newest first."""
+    rows = await session.scalars(
+        select(Attempt.question_id)
+        .where(Attempt.user_id == user_id)
+        .order_by(col(Attempt.answered_at).desc(), col(Attempt.id).desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def answered_since(
+    session: AsyncSession, *, user_id: int, since: datetime
+) -> list[tuple[datetime, bool]]:
+    """When each of the user's answers since `since` was given, and whether it was correct."""
+    rows = await session.execute(
+        select(Attempt.answered_at, Attempt.correct).where(
+            col(Attempt.user_id) == user_id, col(Attempt.answered_at) >= since
+        )
+    )
+    return [(answered_at, correct) for answered_at, correct in rows]

@@ -1,0 +1,101 @@
+"""The review_cards table: the FSRS card of each question a user has answered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from bot.db.models import ReviewCard
+from bot.domain.review import CardState
+
+
+def card_state(row: ReviewCard) -> CardState:
+    """The domain card held by a review_cards row."""
+    return CardState(
+        row.card_id, row.state, row.step, row.stability, row.difficulty, row.due, row.last_review
+    )
+
+
+def apply_card(row: ReviewCard, card: CardState) -> None:
+    """Copy a domain card onto its row (the unit of work writes it)."""
+    row.card_id, row.state, row.step = card.card_id, card.state, card.step
+    row.stability, row.difficulty = card.stability, card.difficulty
+    row.due, row.last_review = card.due, card.last_review
+
+
+async def get_card(session: AsyncSession, *, user_id: int, question_id: str) -> ReviewCard | None:
+    """The user's review card for a question, if any."""
+    return await session.get(ReviewCard, (user_id, question_id))
+
+
+async def record_review(
+    session: AsyncSession,
+    *,
+    row: ReviewCard | None,
+    user_id: int,
+    question_id: str,
+    before: CardState,
+    after: CardState,
+    lapsed: bool,
+    attempt_id: int,
+) -> None:
+    """Store a review: the new card, its counters, and what it was before (for a self-rating)."""
+    if row is None:
+        row = ReviewCard(
+            user_id=user_id,
+            question_id=question_id,
+            card_id=after.card_id,
+            state=after.state,
+            due=after.due,
+        )
+        session.add(row)
+    apply_card(row, after)
+    row.reps += 1
+    row.lapses += int(lapsed)
+    row.last_attempt_id = attempt_id
+    row.prev_state = before.as_dict()
+
+
+async def due_cards(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    now: datetime,
+    question_ids: Iterable[str] | None = None,
+    limit: int = 50,
+) -> list[ReviewCard]:
+    """Cards due at `now`, most overdue first."""
+    query = select(ReviewCard).where(ReviewCard.user_id == user_id, ReviewCard.due <= now)
+    if question_ids is not None:
+        query = query.where(col(ReviewCard.question_id).in_(list(question_ids)))
+    rows = await session.scalars(query.order_by(col(ReviewCard.due)).limit(limit))
+    return list(rows)
+
+
+async def due_count(session: AsyncSession, *, user_id: int, now: datetime) -> int:
+    """How many cards are due."""
+    query = (
+        select(func.count())
+        .select_from(ReviewCard)
+        .where(ReviewCard.user_id == user_id, ReviewCard.due <= now)
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def next_due(session: AsyncSession, *, user_id: int) -> datetime | None:
+    """When the next card falls due."""
+    query = select(func.min(ReviewCard.due)).where(ReviewCard.user_id == user_id)
+    value: datetime | None = (await session.execute(query)).scalar_one()
+    return value
+
+
+async def seen_question_ids(session: AsyncSession, *, user_id: int) -> frozenset[str]:
+    """Every question the user has a review card for (i.e. has answered)."""
+    rows = await session.scalars(
+        select(ReviewCard.question_id).where(ReviewCard.user_id == user_id)
+    )
+    return frozenset(rows)

@@ -1,0 +1,121 @@
+"""The scores table: points per scope (a guild, or 0 for global), period and user."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from bot.db.models import Score
+from bot.db.upsert import insert
+
+# One leaderboard row's key: (scope, period, period start).
+Board = tuple[int, str, date]
+
+
+async def add_score(
+    session: AsyncSession, *, board: Board, user_id: int, points: int, correct: bool
+) -> int:
+    """Atomically add to one score row; returns the row's new points."""
+    table = Score.__table__.c  # type: ignore[attr-defined]
+    scope, period, start = board
+    stmt = insert(session, Score).values(
+        scope=scope,
+        period=period,
+        period_start=start,
+        user_id=user_id,
+        points=points,
+        answers=1,
+        correct=int(correct),
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["scope", "period", "period_start", "user_id"],
+        set_={
+            "points": table.points + points,
+            "answers": table.answers + 1,
+            "correct": table.correct + int(correct),
+        },
+    ).returning(table.points)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def add_scores(
+    session: AsyncSession, *, boards: Sequence[Board], user_id: int, points: int, correct: bool
+) -> None:
+    """Atomically add to several score rows in one statement."""
+    if not boards:
+        return
+    table = Score.__table__.c  # type: ignore[attr-defined]
+    values = [
+        {
+            "scope": scope,
+            "period": period,
+            "period_start": start,
+            "user_id": user_id,
+            "points": points,
+            "answers": 1,
+            "correct": int(correct),
+        }
+        for scope, period, start in boards
+    ]
+    stmt = insert(session, Score).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["scope", "period", "period_start", "user_id"],
+        set_={
+            "points": table.points + stmt.excluded.points,
+            "answers": table.answers + 1,
+            "correct": table.correct + stmt.excluded.correct,
+        },
+    )
+    await session.execute(stmt)
+
+
+async def adjust_scores(
+    session: AsyncSession, *, boards: Sequence[Board], user_id: int, points: int, correct: int
+) -> None:
+    """Add (or take back) points and correct answers on existing score rows, atomically."""
+    table = Score.__table__.c  # type: ignore[attr-defined]
+    for scope, period, start in boards:
+        await session.execute(
+            Score.__table__.update()  # type: ignore[attr-defined]
+            .where(
+                table.scope == scope,
+                table.period == period,
+                table.period_start == start,
+                table.user_id == user_id,
+            )
+            .values(points=table.points + points, correct=table.correct + correct)
+        )
+
+
+async def take_back_points(
+    session: AsyncSession, *, board: Board, user_id: int, points: int
+) -> None:
+    """Remove points granted over the cap (same transaction, same row)."""
+    await adjust_scores(session, boards=[board], user_id=user_id, points=-points, correct=0)
+
+
+async def points_of(session: AsyncSession, *, board: Board, user_id: int) -> int:
+    """A user's points on one board (0 when they have no row there)."""
+    scope, period, start = board
+    value = await session.scalar(
+        select(Score.points).where(
+            Score.scope == scope,
+            Score.period == period,
+            Score.period_start == start,
+            Score.user_id == user_id,
+        )
+    )
+    return int(value or 0)
+
+
+async def delete_scores(session: AsyncSession, *, scope: int, user_id: int | None = None) -> int:
+    """Delete a scope's score rows (one user's, or everyone's); returns rows removed."""
+    stmt = delete(Score).where(col(Score.scope) == scope)
+    if user_id is not None:
+        stmt = stmt.where(col(Score.user_id) == user_id)
+    result = await session.execute(stmt)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,40 @@
+"""The streaks table: per user and guild, consecutive local days with a daily answer."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from bot.db.models import Streak
+from bot.db.upsert import insert
+from bot.domain.streaks import StreakState
+
+
+async def get_streak(session: AsyncSession, *, user_id: int, guild_id: int) -> StreakState:
+    """The stored streak for a user in a guild."""
+    # Streaks are written with upserts, so the read must not reuse a row cached in the session.
+    row = await session.get(Streak, (user_id, guild_id), populate_existing=True)
+    return StreakState(row.current, row.best, row.last_day) if row else StreakState()
+
+
+async def save_streak(
+    session: AsyncSession, *, user_id: int, guild_id: int, state: StreakState
+) -> None:
+    """Store a streak."""
+    stmt = insert(session, Streak).values(
+        user_id=user_id,
+        guild_id=guild_id,
+        current=state.current,
+        best=state.best,
+        last_day=state.last_day,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "guild_id"],
+        set_={"current": state.current, "best": state.best, "last_day": state.last_day},
+    )
+    await session.execute(stmt)
+
+
+async def all_streaks(session: AsyncSession, *, user_id: int) -> list[Streak]:
+    """Every streak row of a user."""
+    return list(await session.scalars(select(Streak).where(Streak.user_id == user_id)))
