@@ -1,10 +1,15 @@
 """Daily-challenge fan-out: N servers due at the same minute, posted through the fake Discord.
 
 Two schedulers (as two processes would be) share one database and race for every server; the
-claim rows must let exactly one post through per server, and the shared rate limiter must keep
-REST traffic at or below 25 requests per second, so N servers take about N / 25 seconds.
+claim rows must let exactly one post through per server, and the rate limit must keep REST
+traffic at or below 25 requests per second in all, so N servers take about N / 25 seconds.
 
-    python bench/daily_fanout.py [--guilds 2000]
+    python bench/daily_fanout.py [--guilds 2000]                 # both own every server
+    python bench/daily_fanout.py --guilds 2000 --processes 2     # sharded: each owns its half
+
+With --processes, each scheduler owns the servers of its own shard and has its own limiter at
+its share of the budget (FANOUT_PER_SECOND × its shards / SHARD_COUNT), as separate processes
+would; their combined rate must still stay under the budget.
 
 Ends with a line such as:
 guilds=2000 seconds=81.2 bound_seconds=80.0 ratio=1.02 duplicates=0 http_429=0
@@ -29,7 +34,7 @@ from bot.clock import Clock
 from bot.container import build_container
 from bot.db import migrate
 from bot.db.engine import Database
-from bot.scheduling import REQUESTS_PER_SECOND, DailyScheduler, RateLimiter
+from bot.scheduling import REQUESTS_PER_SECOND, DailyScheduler, RateLimiter, shard_owner
 from bot.services.daily import DailyService
 from bot.settings import Settings
 from tests.conftest import TEST_BANK
@@ -39,7 +44,7 @@ POST_AT = clock_time(9, 0)
 NOW = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
 
 
-async def fan_out(guilds: int) -> None:
+async def fan_out(guilds: int, processes: int) -> None:
     """Set up N servers, then let two schedulers race to post them all."""
     fake = FakeDiscord()
     await fake.start()
@@ -71,18 +76,31 @@ async def fan_out(guilds: int) -> None:
                 )
             configs = await service.enabled_configs(session)
         second_db = Database.from_url(url)
-        limiter = RateLimiter(
-            REQUESTS_PER_SECOND
-        )  # one budget for the whole deployment's REST traffic
-        schedulers = [
-            DailyScheduler(
-                db, service, bot.container.scheduler.poster, clock=lambda: NOW, limiter=limiter
-            )
-            for db in (container.database, second_db)
-        ]
+        poster = bot.container.scheduler.poster
+        if processes > 1:
+            # Sharded: each "process" owns its shard and spends its share of the budget.
+            schedulers = [
+                DailyScheduler(
+                    db,
+                    service,
+                    poster,
+                    owns=shard_owner({shard}, processes),
+                    clock=lambda: NOW,
+                    limiter=RateLimiter(REQUESTS_PER_SECOND / processes),
+                )
+                for shard, db in enumerate((container.database, second_db))
+            ]
+        else:
+            limiter = RateLimiter(REQUESTS_PER_SECOND)  # one budget for all REST traffic
+            schedulers = [
+                DailyScheduler(db, service, poster, clock=lambda: NOW, limiter=limiter)
+                for db in (container.database, second_db)
+            ]
         before = len(fake.requests)
         started = time.perf_counter()
-        results = await asyncio.gather(*(s.catch_up(configs) for s in schedulers))
+        results = await asyncio.gather(
+            *(s.catch_up([c for c in configs if s.owns(c.guild_id)]) for s in schedulers)
+        )
         elapsed = time.perf_counter() - started
         posts = Counter(m.channel_id for m in fake.messages.values() if not m.ephemeral)
         duplicates = sum(count - 1 for count in posts.values() if count > 1)
@@ -106,8 +124,9 @@ def main() -> None:
     """Parse arguments and run the fan-out."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--guilds", type=int, default=2000)
+    parser.add_argument("--processes", type=int, choices=[1, 2], default=1)
     args = parser.parse_args()
-    asyncio.run(fan_out(args.guilds))
+    asyncio.run(fan_out(args.guilds, args.processes))
 
 
 if __name__ == "__main__":

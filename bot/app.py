@@ -32,10 +32,19 @@ def intents() -> discord.Intents:
     return chosen
 
 
-class GradientBot(commands.Bot):
-    """Gradient's client: setup runs in setup_hook, never on_ready (which re-runs on reconnect)."""
+class GradientBot(commands.AutoShardedBot):
+    """Gradient's client: setup runs in setup_hook, never on_ready (which re-runs on reconnect).
+
+    It runs the shards SHARD_IDS of SHARD_COUNT (all of them when unset), so a deployment can
+    split servers across processes; each process posts daily challenges only for its own shards.
+    """
 
     def __init__(self, container: Container, **options: Any) -> None:
+        settings = container.settings
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+            ids = settings.shard_ids or tuple(range(settings.shard_count))
+            options.setdefault("shard_ids", list(ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -49,10 +58,9 @@ class GradientBot(commands.Bot):
         self.forms = FormTable()
         self._button_families: list[type[discord.ui.DynamicItem[Any]]] = []
         # Each process posts only for the servers on its own shards.
-        container.scheduler.owns = self._owns_guild
-
-    def _owns_guild(self, guild_id: int) -> bool:
-        return shard_owner({self.shard_id or 0}, self.shard_count or 1)(guild_id)
+        if settings.shard_count is not None:
+            mine = set(settings.shard_ids or range(settings.shard_count))
+            container.scheduler.owns = shard_owner(mine, settings.shard_count)
 
     async def setup_hook(self) -> None:
         """Runs once per process, before connecting: features, command sync, the scheduler."""

@@ -17,7 +17,7 @@ from bot.db.engine import Database
 from bot.db.questions import sync_questions
 from bot.domain.open_answers import warm_up
 from bot.domain.questions import OpenQuestion
-from bot.scheduling import DailyScheduler
+from bot.scheduling import DailyScheduler, RateLimiter
 from bot.services.admin import AdminService
 from bot.services.custom import CustomQuestionService
 from bot.services.daily import DailyService
@@ -150,7 +150,9 @@ def wire(settings: Settings, database: Database, bank: Bank, clock: Clock) -> Co
         sessions=SessionService(quiz, mock),
         daily=daily,
         # The poster (Discord) and shard ownership are set by the bot when it starts.
-        scheduler=DailyScheduler(database, daily, clock=clock),
+        scheduler=DailyScheduler(
+            database, daily, clock=clock, limiter=RateLimiter(settings.fanout_share)
+        ),
         admin=AdminService(clock=clock),
         custom=custom,
         reports=ReportService(clock=clock),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -27,6 +28,11 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     dev_guild_id: int | None = Field(default=None, alias="DEV_GUILD_ID", gt=0)
     db_timeout_seconds: float = Field(default=8.0, alias="DB_TIMEOUT_SECONDS", ge=0.5, le=120)
+    shard_count: int | None = Field(default=None, alias="SHARD_COUNT", ge=1, le=4096)
+    # NoDecode: "0,1" is a list in our own format, not JSON.
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(default=None, alias="SHARD_IDS")
+    fanout_per_second: float = Field(default=25.0, alias="FANOUT_PER_SECOND", gt=0, le=45)
+    metrics_port: int | None = Field(default=None, alias="METRICS_PORT", ge=1, le=65535)
     daily_claim_lease_seconds: float = Field(
         default=120.0, alias="DAILY_CLAIM_LEASE_SECONDS", ge=1, le=3600
     )
@@ -40,6 +46,45 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_guild_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
+            if not parts:
+                return None
+            if not all(p.isdigit() for p in parts):
+                raise ValueError("a comma-separated list of shard numbers, e.g. 0,1")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("metrics_port", "shard_count", mode="before")
+    @classmethod
+    def _blank_number_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT")
+            bad = [i for i in self.shard_ids if i >= self.shard_count]
+            if bad or len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError(
+                    f"SHARD_IDS must be distinct numbers below SHARD_COUNT ({self.shard_count})"
+                )
+        return self
+
+    @property
+    def fanout_share(self) -> float:
+        """This process's part of the deployment's daily fan-out budget (requests per second).
+
+        Processes split the budget by the shards they own, so together they stay under it.
+        """
+        if self.shard_count is None or self.shard_ids is None:
+            return self.fanout_per_second
+        return self.fanout_per_second * len(self.shard_ids) / self.shard_count
 
     @field_validator("database_url")
     @classmethod

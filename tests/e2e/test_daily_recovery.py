@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, time, timedelta
 
@@ -182,3 +183,28 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_without_a_restart(
 async def _all_posted(db_url: str, guild_ids: list[int]) -> bool:
     found = await stored(db_url)
     return all(found.get(g, ("", None))[0] == "posted" for g in guild_ids)
+
+
+async def test_two_sharded_processes_post_every_server_once_through_a_restart(
+    db_url: str,
+) -> None:
+    async with servers(200) as (fake, places):
+        await turn_on_daily(db_url, places)
+        shards = Counter((g.id >> 22) % 2 for g, _ in places)
+        assert len(shards) == 2, f"the test servers must span both shards: {shards}"
+        common = {"SHARD_COUNT": "2", "DAILY_CLAIM_LEASE_SECONDS": "2"}
+        first = await start_bot(fake, db_url, SHARD_IDS="0", **common)
+        second = await start_bot(fake, db_url, SHARD_IDS="1", **common)
+        try:
+            await first.wait_for("connected as")
+            # Restart the first process in the middle of its fan-out.
+            await eventually(lambda: sum(map(len, (posts(fake, c) for _, c in places))) >= 40)
+            first.process.kill()
+            await first.exited()
+            first = await start_bot(fake, db_url, SHARD_IDS="0", **common)
+            await eventually(lambda: _all_posted(db_url, [g.id for g, _ in places]), limit=90)
+            counts = Counter(len(posts(fake, c)) for _, c in places)
+            assert counts == {1: 200}, f"posts per server: {counts}"
+        finally:
+            await first.stop()
+            await second.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import discord
-from discord.ext import commands
 
 from bot.container import Container
 from bot.features.daily.buttons import challenge_view
@@ -19,7 +18,7 @@ RECENT_MESSAGES_CHECKED = 50
 class DailyPoster:
     """The scheduler's Poster: one message per server and day, with the previous reveal."""
 
-    def __init__(self, container: Container, bot: commands.Bot) -> None:
+    def __init__(self, container: Container, bot: discord.Client) -> None:
         self.container = container
         self.bot = bot
 
