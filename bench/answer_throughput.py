@@ -89,8 +89,7 @@ async def service_path(container: Container, users: int, each: int) -> tuple[flo
     for asker in askers:
         async with container.database.unit_of_work() as session:
             served = [
-                await container.quiz.serve(session, asker, Filters(kind="mcq"))
-                for _ in range(each)
+                await container.quiz.serve(session, asker, Filters(kind="mcq")) for _ in range(each)
             ]
         tokens[asker.user_id] = [
             (s.token, s.question.letter(s.question.correct_index))  # type: ignore[union-attr]

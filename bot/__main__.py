@@ -17,6 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="start the Discord bot (the default)")
+    sub.add_parser("health", help="check the database answers and is migrated (exit 0 or 1)")
 
     practice = sub.add_parser("practice", help="quiz yourself in the terminal, no Discord needed")
     practice.add_argument("--topic", help="topic slug, e.g. transformers (see `questions stats`)")

@@ -15,8 +15,10 @@ from bot.domain.errors import ForgedButton
 from bot.features import EXTENSIONS
 from bot.interactions.boundary import on_app_command_error, reply_privately
 from bot.interactions.forms import FormTable
+from bot.interactions.respond import Responder
 from bot.interactions.sync import sync_if_changed
 from bot.interactions.tree import GradientTree
+from bot.metrics import serve as serve_metrics
 from bot.scheduling import shard_owner
 from bot.ui.messages import custom_ids
 
@@ -77,6 +79,7 @@ class GradientBot(commands.AutoShardedBot):
             self.application_id,
             self.container.settings.dev_guild_id,
         )
+        serve_metrics(self.container.settings.metrics_port)
         await self.container.scheduler.start()
         log.info("Gradient ready to serve %d questions", len(self.container.bank))
 
@@ -100,9 +103,17 @@ class GradientBot(commands.AutoShardedBot):
             custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
             if not self.is_known(custom_id):
                 await reply_privately(interaction, STALE_BUTTON)
+                Responder.of(interaction).finish(ForgedButton())
             elif custom_id not in custom_ids(interaction.message):
                 # discord.py drops a click whose custom_id is not on the message: answer it anyway.
                 await reply_privately(interaction, FORGED_BUTTON)
+                Responder.of(interaction).finish(ForgedButton())
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Any], command: Any
+    ) -> None:
+        """A slash command finished without an error: its interaction's line."""
+        Responder.of(interaction).finish()
 
     async def on_ready(self) -> None:
         """Log who we are; nothing to set up here."""

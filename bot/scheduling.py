@@ -16,9 +16,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import metrics
 from bot.db.engine import Database
 from bot.domain import daily
 from bot.services.daily import Claim, DailyConfig, DailyService, RevealStats
@@ -110,6 +112,7 @@ class DailyScheduler:
         """Start the scheduler, arm every owned server's job, and catch up missed posts."""
         async with self.database.unit_of_work() as session:
             configs = await self.service.enabled_configs(session)
+        self.scheduler.add_listener(_note_lag, EVENT_JOB_SUBMITTED)
         self.scheduler.start()
         owned = [c for c in configs if self.owns(c.guild_id)]
         for config in owned:
@@ -160,6 +163,11 @@ class DailyScheduler:
 
     async def run_guild(self, guild_id: int, force: bool = False) -> RunResult:
         """Claim, send, confirm: the whole post for one server; a failure is retried shortly."""
+        result = await self._attempt(guild_id, force)
+        metrics.DAILY_POSTS.labels(result.outcome).inc()
+        return result
+
+    async def _attempt(self, guild_id: int, force: bool) -> RunResult:
         try:
             async with self._slots:
                 return await self._run(guild_id, force)
@@ -218,6 +226,13 @@ class DailyScheduler:
         if self._catch_up is not None and not self._catch_up.done():
             self._catch_up.cancel()
             await asyncio.gather(self._catch_up, return_exceptions=True)
+
+
+def _note_lag(event: JobSubmissionEvent) -> None:
+    # How late the job started against its scheduled time: a busy loop shows up here first.
+    times = event.scheduled_run_times
+    if times:
+        metrics.SCHEDULER_LAG.set((datetime.now(UTC) - max(times)).total_seconds())
 
 
 def shard_owner(shard_ids: set[int], shard_count: int) -> Callable[[int], bool]:

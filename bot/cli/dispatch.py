@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     command = args.command or "run"
     level = settings.log_level_number
     # Terminal practice is interactive: keep its screen clean unless asked for logs.
-    if command in ("practice", "questions") and "LOG_LEVEL" not in os.environ:
+    if command in ("practice", "questions", "health") and "LOG_LEVEL" not in os.environ:
         level = logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
     if level > logging.DEBUG:
@@ -37,6 +37,10 @@ def run(args: argparse.Namespace) -> int:
         from bot.cli.db_cmd import db_command
 
         return db_command(args.action, getattr(args, "revision", None), settings)
+    if command == "health":
+        from bot.cli.health_cmd import health_command
+
+        return health_command(settings)
     if command == "practice":
         from bot.cli.practice import practice_command
 

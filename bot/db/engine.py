@@ -92,6 +92,10 @@ class Database:
         self.timeout = timeout
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._cleanups: set[asyncio.Task[None]] = set()
+        # SQLite has one writer at a time. Left to SQLite's busy handler, waiting connections
+        # sleep and retry and can starve for seconds under a burst; an in-process queue hands
+        # the store over in arrival order instead. PostgreSQL locks rows, not the store.
+        self._turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(
@@ -115,8 +119,9 @@ class Database:
         session = self._sessions()
         try:
             async with asyncio.timeout(self.timeout if seconds is None else seconds):
-                yield session
-                await session.commit()
+                async with self._turn():
+                    yield session
+                    await session.commit()
         except BaseException as error:
             if isinstance(error, Exception) and _unreachable(error):
                 log.warning("unit of work failed: the store is unavailable (%r)", error)
@@ -130,6 +135,14 @@ class Database:
             raise
         else:
             await session.close()
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if self._turns is None:
+            yield
+            return
+        async with self._turns:
+            yield
 
     async def _discard(self, session: AsyncSession) -> None:
         """Roll back and close; a connection that cannot even do that is thrown away."""

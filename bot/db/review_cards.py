@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, String, any_, bindparam, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -93,9 +95,35 @@ async def next_due(session: AsyncSession, *, user_id: int) -> datetime | None:
     return value
 
 
-async def seen_question_ids(session: AsyncSession, *, user_id: int) -> frozenset[str]:
-    """Every question the user has a review card for (i.e. has answered)."""
+async def due_question_ids(
+    session: AsyncSession, *, user_id: int, now: datetime, limit: int
+) -> list[str]:
+    """The ids of the questions due at `now`, most overdue first (ids only: no rows built)."""
     rows = await session.scalars(
-        select(ReviewCard.question_id).where(ReviewCard.user_id == user_id)
+        select(ReviewCard.question_id)
+        .where(ReviewCard.user_id == user_id, ReviewCard.due <= now)
+        .order_by(col(ReviewCard.due))
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def seen_among(
+    session: AsyncSession, *, user_id: int, question_ids: Iterable[str]
+) -> frozenset[str]:
+    """Which of these questions the user has answered (has a card for), by primary key."""
+    wanted = list(question_ids)
+    if not wanted:
+        return frozenset()
+    # One parameter holding the whole list, not one per id: the statement stays small and
+    # cached however large the pool (SQLite reads it with json_each, PostgreSQL as an array).
+    among: ColumnElement[bool]
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        listed = text("SELECT value FROM json_each(:ids)").bindparams(ids=json.dumps(wanted))
+        among = col(ReviewCard.question_id).in_(listed.columns(value=String).subquery().select())
+    else:
+        among = col(ReviewCard.question_id) == any_(bindparam("ids", wanted, type_=ARRAY(String)))
+    rows = await session.scalars(
+        select(ReviewCard.question_id).where(ReviewCard.user_id == user_id, among)
     )
     return frozenset(rows)

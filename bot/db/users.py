@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.db.models import User
+from bot.db.models import QuestionRow, User
 from bot.db.upsert import insert
 
 
@@ -22,6 +22,13 @@ async def ensure_user(session: AsyncSession, *, user_id: int, name: str, now: da
 
 
 async def delete_user(session: AsyncSession, *, user_id: int) -> bool:
-    """Delete the user (the schema cascades to what they own); False when there was none."""
+    """Delete the user and every row about them; False when there was none.
+
+    The schema cascades to what they own; the questions they wrote for a server stay (the
+    server keeps them) but no longer name their author.
+    """
+    await session.execute(
+        update(QuestionRow).where(col(QuestionRow.created_by) == user_id).values(created_by=None)
+    )
     result = await session.execute(delete(User).where(col(User.id) == user_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]

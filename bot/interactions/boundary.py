@@ -69,3 +69,4 @@ async def on_app_command_error(
 ) -> None:
     """tree.on_error: every slash command failure ends here."""
     await report(interaction, error)
+    Responder.of(interaction).finish(error)

@@ -38,12 +38,14 @@ async def run_guarded(
     """
     budget = None if opens_form else ACK_BUDGET_SECONDS
     responder = Responder.start(interaction, ephemeral=True, budget=budget)
+    failure: BaseException | None = None
     try:
         await handler()
     except Exception as error:
+        failure = error
         await report(interaction, error)
     finally:
-        await responder.close()
+        await responder.close(failure)
 
 
 async def in_time(work: Coroutine[Any, Any, T], seconds: float = FORM_LOOKUP_SECONDS) -> T:

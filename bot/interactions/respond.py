@@ -14,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import Any
 
 import discord
+
+from bot.interactions import telemetry
 
 log = logging.getLogger(__name__)
 # A first response must reach Discord within 3 s; deferring at 1.5 s leaves room for a slow
@@ -47,6 +50,8 @@ class Responder:
         self._placeholder_used = False
         self._timer: asyncio.Task[None] | None = None
         self._deferring = False
+        self.first_response: datetime | None = None  # when the first response went out
+        self._recorded = False
         if budget is not None:
             self._timer = asyncio.create_task(self._defer_after(budget), name="ack-budget")
 
@@ -98,6 +103,7 @@ class Responder:
                 else:
                     await ix.response.defer(ephemeral=self.ephemeral, thinking=True)
                     self._thinking = self.ephemeral
+                self._responded()
             except discord.HTTPException:
                 log.warning("could not defer interaction %s", ix.id, exc_info=True)
 
@@ -108,6 +114,7 @@ class Responder:
             ix = self.interaction
             if not self.done:
                 await ix.response.send_message(ephemeral=private, **kwargs)
+                self._responded()
                 return
             if self._thinking is not None and not self._placeholder_used:
                 self._placeholder_used = True
@@ -127,6 +134,7 @@ class Responder:
         async with self._lock:
             if not self.done:
                 await self.interaction.response.edit_message(**kwargs)
+                self._responded()
             else:
                 await self.interaction.edit_original_response(**kwargs)
 
@@ -136,9 +144,24 @@ class Responder:
             if self.done:
                 raise TooLateForForm()
             await self.interaction.response.send_modal(modal)
+            self._responded()
 
-    async def close(self) -> None:
-        """Stop the budget timer; a deferral already under way is allowed to finish."""
+    def _responded(self) -> None:
+        if self.first_response is None:
+            self.first_response = telemetry.now()
+
+    def finish(self, error: BaseException | None = None) -> None:
+        """Log the interaction's line once: what it was, how fast it was answered, how it ended."""
+        if not self._recorded:
+            self._recorded = True
+            telemetry.record(self.interaction, self.first_response, telemetry.outcome_of(error))
+
+    async def close(self, error: BaseException | None = None) -> None:
+        """Stop the budget timer (a deferral under way may finish), then log the interaction."""
+        await self._stop_timer()
+        self.finish(error)
+
+    async def _stop_timer(self) -> None:
         if self._timer is None:
             return
         if not self._deferring:

@@ -129,18 +129,19 @@ class LearningService:
             raise NoQuestionAvailable()
         now = self.clock()
         pool_ids = {q.id for q in pool}
-        due = await review_cards.due_cards(session, user_id=user_id, now=now, limit=200)
+        due = await review_cards.due_question_ids(session, user_id=user_id, now=now, limit=200)
         rows = await topic_stats.topic_rows(session, user_id=user_id)
         learner = selection.LearnerView(
             skills={
                 t: mastery.decay(topic_stats.skill_of(r), r.last_answered_at, now)
                 for t, r in rows.items()
             },
-            due=[c.question_id for c in due if c.question_id in pool_ids],
+            due=[qid for qid in due if qid in pool_ids],
             recent=await attempts.recent_question_ids(
                 session, user_id=user_id, limit=selection.RECENT_WINDOW
             ),
-            seen=await review_cards.seen_question_ids(session, user_id=user_id),
+            # Only the pool's questions matter: a heavy user's other cards are never read.
+            seen=await review_cards.seen_among(session, user_id=user_id, question_ids=pool_ids),
         )
         pick = selection.choose(pool, learner, rng or random.Random())
         assert pick is not None

@@ -228,3 +228,11 @@ def test_daily_fanout_benchmark_runs_and_prints_its_summary_line(tmp_path: Path)
     fields = dict(part.split("=") for part in bench.stdout.strip().splitlines()[-1].split())
     assert list(fields) == ["guilds", "seconds", "bound_seconds", "ratio", "duplicates", "http_429"]
     assert (fields["guilds"], fields["duplicates"], fields["http_429"]) == ("5", "0", "0")
+
+
+def test_health_says_healthy_only_for_a_migrated_database(tmp_path: Path) -> None:
+    fresh = run_bot(["health"], tmp_path)
+    assert fresh.returncode == 1 and fresh.stdout.startswith("unhealthy:"), fresh.stdout
+    assert run_bot(["db", "upgrade"], tmp_path).returncode == 0
+    ready = run_bot(["health"], tmp_path)
+    assert ready.returncode == 0 and ready.stdout.startswith("healthy:"), ready.stdout

@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot import metrics
 from bot.domain.errors import InvalidAnswer
 from bot.domain.questions import AnyQuestion, McqQuestion
 from bot.features.quiz.buttons import ANSWER_INPUT, AnswerForm, letter
@@ -99,6 +100,8 @@ async def answer(interaction: discord.Interaction[Any], challenge_id: int, respo
             response,
             guild_id=interaction.guild_id,
         )
+    if not answered.outcome.replayed:
+        metrics.ANSWERS.labels("daily").inc()
     streak = answered.streak
     view = discord.ui.View(timeout=None)
     view.add_item(ReportButton(answered.outcome.question.id))

@@ -10,6 +10,7 @@ from typing import Any
 
 import discord
 
+from bot import metrics
 from bot.domain.errors import InvalidAnswer
 from bot.domain.questions import AnyQuestion, BehavioralQuestion, McqQuestion, OpenQuestion
 from bot.domain.review import Recall
@@ -191,6 +192,7 @@ async def answer(
         answered = await container.quiz.answer(session, token, interaction.user.id, response)
     outcome = answered.outcome
     if not outcome.replayed:
+        metrics.ANSWERS.labels("quiz").inc()
         await _mark_answered(interaction, token, outcome.question, chosen)
     q = outcome.question
     rate = outcome.attempt_id if isinstance(q, (OpenQuestion, BehavioralQuestion)) else None
