@@ -15,12 +15,12 @@ from bot.domain.errors import ForgedButton
 from bot.features import EXTENSIONS
 from bot.interactions.boundary import on_app_command_error, reply_privately
 from bot.interactions.forms import FormTable
+from bot.interactions.messages import custom_ids
 from bot.interactions.respond import Responder
 from bot.interactions.sync import sync_if_changed
 from bot.interactions.tree import GradientTree
 from bot.metrics import serve as serve_metrics
 from bot.scheduling import shard_owner
-from bot.ui.messages import custom_ids
 
 log = logging.getLogger(__name__)
 STALE_BUTTON = "That button is from an older version of Gradient. Run /quiz for a fresh question."

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Self
 import discord
 
 from bot.interactions.guard import run_guarded
-from bot.ui.ids import bounded
+from bot.interactions.ids import bounded
 
 # The base class matches nothing; discord.py needs a template on every DynamicItem class.
 _NEVER = r"(?!)"

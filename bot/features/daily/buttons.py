@@ -15,8 +15,8 @@ from bot.interactions.buttons import PersistentButton, identifier, small
 from bot.interactions.context import services
 from bot.interactions.forms import form_values
 from bot.interactions.guard import in_time, respond
+from bot.interactions.ids import bounded
 from bot.ui import embeds
-from bot.ui.ids import bounded
 
 FORM_PREFIX = "dc:s:"
 

@@ -7,9 +7,9 @@ import discord
 from bot.container import Container
 from bot.features.daily.buttons import challenge_view
 from bot.features.daily.render import challenge_embed, challenge_ids, daily_nonce, reveal_embed
+from bot.interactions.messages import custom_ids
 from bot.scheduling import ChannelUnavailable
 from bot.services.daily import Claim, RevealStats
-from bot.ui.messages import custom_ids
 
 # A crashed run's post is among the channel's newest messages: it was sent minutes ago.
 RECENT_MESSAGES_CHECKED = 50
