@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.domain.lemmas import lemma
+from bot.domain.lemmas import expand_negations, lemma
 from bot.domain.lexicon import NEGATORS as _NEGATORS
 from bot.domain.lexicon import canonical, word_set
 from bot.domain.questions import KeyPoint
@@ -42,8 +42,6 @@ _CLAUSE_BREAK = re.compile(
 _REJECTING = re.compile(r"\b(?:instead of|rather than|as opposed to)\s*$", re.I)
 _COMMA = re.compile(r",")
 _TOKEN = re.compile(r"-?\d+(?:[.,]\d+)*%?|[^\W_]+(?:['’][^\W_]+)?", re.I)
-_NOT = re.compile(r"\b(ca|wo|sha)n['’]t\b|n['’]t\b", re.I)
-_NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall"}
 MIN_FUZZY = 5
 FUZZY_SCORE = 88
 
@@ -80,7 +78,7 @@ def _split_hyphens(word: str) -> list[str]:
 
 def words_of(text: str) -> list[str]:
     """Lemmas of a text, hyphenated words split into their parts, "n't" read as "not"."""
-    expanded = _NOT.sub(lambda m: _NOT_STEMS.get((m.group(1) or "").lower(), "") + " not", text)
+    expanded = expand_negations(text)
     out: list[str] = []
     for token in _TOKEN.findall(expanded.replace("−", "-")):
         for part in _split_hyphens(token.casefold()):
@@ -89,7 +87,7 @@ def words_of(text: str) -> list[str]:
 
 
 def _clause(text: str, rejected: bool) -> Clause | None:
-    expanded = _NOT.sub(lambda m: _NOT_STEMS.get((m.group(1) or "").lower(), "") + " not", text)
+    expanded = expand_negations(text)
     words: list[str] = []
     denied: list[bool] = []
     # A denial reaches to the next comma; what follows "rather than" is denied up to there too.

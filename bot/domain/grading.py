@@ -9,8 +9,16 @@ from bot.domain.open_answers import OpenJudgement, judge
 from bot.domain.questions import McqQuestion, OpenQuestion
 from bot.domain.short_answers import MAX_ANSWER_CHARS, grade_short
 
-__all__ = ["Grade", "PointResult", "grade_mcq", "grade_open", "grade_short", "parse_choice"]
-__all__ += ["parse_number"]
+# Grade, grade_short and parse_number live in their own modules; callers import them from here.
+__all__ = [
+    "Grade",
+    "PointResult",
+    "grade_mcq",
+    "grade_open",
+    "grade_short",
+    "parse_choice",
+    "parse_number",
+]
 
 
 def grade_mcq(question: McqQuestion, choice: int) -> Grade:

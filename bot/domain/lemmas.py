@@ -48,10 +48,14 @@ def lemma(word: str) -> str:
     return word if made in _DENIALS and word not in _DENIALS else made
 
 
+def expand_negations(text: str) -> str:
+    """The text with "n't" written out: "doesn't" → "does not", "can't" → "can not"."""
+    return _NOT.sub(lambda m: _NOT_STEMS.get((m.group(1) or "").lower(), "") + " not", text)
+
+
 def tokens(text: str) -> list[str]:
     """Folded word tokens with "n't" read as "not"; hyphenated words stay whole."""
-    expanded = _NOT.sub(lambda m: _NOT_STEMS.get((m.group(1) or "").lower(), "") + " not", text)
-    return _TOKEN.findall(fold(expanded))
+    return _TOKEN.findall(fold(expand_negations(text)))
 
 
 def lemmas(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.bank.bank import Bank
 from bot.clock import Clock
 from bot.db import attempts, guilds, review_cards, scores, streaks, topic_stats
+from bot.db import questions as question_rows
 from bot.db.engine import Session
 from bot.db.models import GLOBAL_SCOPE, Attempt, ReviewCard
 from bot.db.scores import Board
@@ -346,14 +347,15 @@ class LearningService:
         Returns the attempt's points after the change.
         """
         assert attempt.id is not None
-        question = self.bank.get(attempt.question_id)
+        # The stored row knows difficulty and topic for the bank's and servers' own questions.
+        question = await question_rows.get_row(session, question_id=attempt.question_id)
         credit = review.credit_from_recall(recall)
         correct = credit >= review.PASSING_CREDIT
         # Points follow the credit, except where the repeat cooldown (or the cap) gave none.
         delta = 0
         if attempt.points > 0 or attempt.credit == 0:
             wanted = scoring.score(
-                Difficulty(question.difficulty if question else "medium"),
+                Difficulty(question.difficulty if question else Difficulty.MEDIUM),
                 credit,
                 daily=attempt.source == QuestionSource.DAILY,
                 last_answered_at=None,
