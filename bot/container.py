@@ -14,6 +14,7 @@ from bot.bank.bank import Bank, load_bank
 from bot.clock import Clock
 from bot.db import migrate
 from bot.db.engine import Database
+from bot.db.group_commit import GroupCommit
 from bot.db.questions import sync_questions
 from bot.domain.open_answers import warm_up
 from bot.domain.questions import OpenQuestion
@@ -25,7 +26,7 @@ from bot.services.leaderboard import LeaderboardService
 from bot.services.learning import LearningService
 from bot.services.mock import MockService
 from bot.services.progress import ProgressService
-from bot.services.quiz import QuizService
+from bot.services.quiz import Answered, AnswerRequest, QuizService
 from bot.services.reports import ReportService
 from bot.services.sessions import SessionService
 from bot.settings import Settings
@@ -49,6 +50,7 @@ class Container:
     progress: ProgressService
     leaderboards: LeaderboardService
     quiz: QuizService
+    answers: GroupCommit[AnswerRequest, Answered]  # quiz answers, committed in batches
     mock: MockService
     sessions: SessionService
     daily: DailyService
@@ -146,6 +148,7 @@ def wire(settings: Settings, database: Database, bank: Bank, clock: Clock) -> Co
         progress=ProgressService(bank, custom=custom, clock=clock),
         leaderboards=LeaderboardService(clock=clock),
         quiz=quiz,
+        answers=GroupCommit(database, quiz.answer_many),
         mock=mock,
         sessions=SessionService(quiz, mock),
         daily=daily,

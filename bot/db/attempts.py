@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, update
+from sqlalchemy import bindparam, case, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -46,7 +48,7 @@ async def add_attempt(
         points=0,
         served_at=served_at,
         answered_at=now,
-        response_ms=int((now - served_at).total_seconds() * 1000) if served_at else None,
+        response_ms=_response_ms(served_at, now),
     )
     if daily_challenge_id is None:
         session.add(attempt)
@@ -61,6 +63,75 @@ async def add_attempt(
             raise AlreadyAnswered() from exc
     assert attempt.id is not None
     return attempt.id
+
+
+@dataclass(frozen=True)
+class NewAttempt:
+    """An answer to store: who, what, how it was graded (points are set once granted)."""
+
+    user_id: int
+    guild_id: int | None
+    question_id: str
+    source: str
+    answer: str
+    grade: Grade
+    served_at: datetime | None
+    now: datetime
+
+    def values(self) -> dict[str, object]:
+        """The row's column values."""
+        return {
+            "user_id": self.user_id,
+            "guild_id": self.guild_id,
+            "question_id": self.question_id,
+            "question_version": 1,
+            "source": self.source,
+            "daily_challenge_id": None,
+            "answer": self.answer[:MAX_ANSWER],
+            "correct": self.grade.correct,
+            "credit": self.grade.credit,
+            "grade_unsure": self.grade.unsure,
+            "points": 0,
+            "served_at": self.served_at,
+            "answered_at": self.now,
+            "response_ms": _response_ms(self.served_at, self.now),
+        }
+
+
+def _response_ms(served_at: datetime | None, now: datetime) -> int | None:
+    return int((now - served_at).total_seconds() * 1000) if served_at else None
+
+
+async def add_attempts(session: AsyncSession, *, rows: Sequence[NewAttempt]) -> list[int]:
+    """Store several answers in one statement; returns their ids in the order given."""
+    if not rows:
+        return []
+    table = Attempt.__table__  # type: ignore[attr-defined]
+    values = [row.values() for row in rows]
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite cannot return ids in parameter order from one multi-row INSERT, so SQLAlchemy
+        # would send a statement per row. The unit of work holds SQLite's only write lock
+        # (BEGIN IMMEDIATE), so the next ids are free to take: number the rows ourselves.
+        top = int((await session.execute(select(func.max(Attempt.id)))).scalar_one() or 0)
+        ids = list(range(top + 1, top + 1 + len(values)))
+        await session.execute(
+            insert(table), [{**v, "id": i} for v, i in zip(values, ids, strict=True)]
+        )
+        return ids
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    result = await session.execute(stmt, values)
+    return [int(i) for i in result.scalars()]
+
+
+async def set_points_many(session: AsyncSession, *, points: dict[int, int]) -> None:
+    """Record the points several attempts were granted."""
+    if not points:
+        return
+    table = Attempt.__table__  # type: ignore[attr-defined]
+    await session.execute(
+        table.update().where(table.c.id == bindparam("i")).values(points=bindparam("p")),
+        [{"i": attempt, "p": granted} for attempt, granted in points.items()],
+    )
 
 
 async def get_attempt(session: AsyncSession, *, attempt_id: int) -> Attempt | None:

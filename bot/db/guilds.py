@@ -99,3 +99,15 @@ async def daily_enabled(session: AsyncSession) -> list[Guild]:
     """Every guild with the daily challenge on."""
     rows = await session.scalars(select(Guild).where(col(Guild.daily_enabled).is_(True)))
     return list(rows)
+
+
+async def season_starts(session: AsyncSession, *, guild_ids: Sequence[int]) -> dict[int, date]:
+    """The UTC dates the current seasons of these guilds began (guilds without one left out)."""
+    if not guild_ids:
+        return {}
+    rows = await session.execute(
+        select(Guild.id, Guild.season_started_at).where(
+            col(Guild.id).in_(list(guild_ids)), col(Guild.season_started_at).is_not(None)
+        )
+    )
+    return {int(gid): started.date() for gid, started in rows.all()}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, String, any_, bindparam, func, text
@@ -11,6 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from bot.db.bulk import rows_by_keys, upsert_rows
 from bot.db.models import ReviewCard
 from bot.domain.review import CardState
 
@@ -127,3 +129,65 @@ async def seen_among(
         select(ReviewCard.question_id).where(ReviewCard.user_id == user_id, among)
     )
     return frozenset(rows)
+
+
+async def get_cards(
+    session: AsyncSession, *, keys: Iterable[tuple[int, str]]
+) -> dict[tuple[int, str], ReviewCard]:
+    """The review cards of several (user, question) pairs that have one, by pair (unattached)."""
+    table = ReviewCard.__table__  # type: ignore[attr-defined]
+    rows = await rows_by_keys(session, table, ("user_id", "question_id"), sorted(set(keys)))
+    cards = [ReviewCard(**row) for row in rows]
+    return {(card.user_id, card.question_id): card for card in cards}
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A card after a batch's reviews of it: the card, counts to add, and the last review."""
+
+    user_id: int
+    question_id: str
+    card: CardState
+    reps: int
+    lapses: int
+    last_attempt_id: int
+    before: CardState
+
+
+async def save_reviews(session: AsyncSession, *, reviews: Sequence[Reviewed]) -> None:
+    """Store several cards in one statement; counters are added atomically."""
+    if not reviews:
+        return
+    table = ReviewCard.__table__  # type: ignore[attr-defined]
+    rows = [
+        {
+            "user_id": r.user_id,
+            "question_id": r.question_id,
+            "card_id": r.card.card_id,
+            "state": r.card.state,
+            "step": r.card.step,
+            "stability": r.card.stability,
+            "difficulty": r.card.difficulty,
+            "due": r.card.due,
+            "last_review": r.card.last_review,
+            "reps": r.reps,
+            "lapses": r.lapses,
+            "last_attempt_id": r.last_attempt_id,
+            "prev_state": r.before.as_dict(),
+        }
+        for r in reviews
+    ]
+    kept = ("card_id", "state", "step", "stability", "difficulty", "due", "last_review")
+    await upsert_rows(
+        session,
+        table,
+        rows,
+        conflict=("user_id", "question_id"),
+        updates={
+            **{name: f"excluded.{name}" for name in kept},
+            "reps": "review_cards.reps + excluded.reps",
+            "lapses": "review_cards.lapses + excluded.lapses",
+            "last_attempt_id": "excluded.last_attempt_id",
+            "prev_state": "excluded.prev_state",
+        },
+    )

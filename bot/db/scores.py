@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from bot.db.bulk import upsert_rows
 from bot.db.models import Score
 from bot.db.upsert import insert
 
@@ -119,3 +122,59 @@ async def delete_scores(session: AsyncSession, *, scope: int, user_id: int | Non
         stmt = stmt.where(col(Score.user_id) == user_id)
     result = await session.execute(stmt)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a batch of answers adds to one user's row on one board."""
+
+    points: int
+    answers: int
+    correct: int
+
+
+_TALLY_KEY = ("scope", "period", "period_start", "user_id")
+_TALLY_ADDS = {
+    name: f"scores.{name} + excluded.{name}" for name in ("points", "answers", "correct")
+}
+
+
+def _tally_rows(tallies: dict[tuple[Board, int], Tally]) -> list[dict[str, Any]]:
+    return [
+        {
+            "scope": scope,
+            "period": period,
+            "period_start": start,
+            "user_id": user_id,
+            "points": tally.points,
+            "answers": tally.answers,
+            "correct": tally.correct,
+        }
+        for ((scope, period, start), user_id), tally in tallies.items()
+    ]
+
+
+async def add_tallies_returning(
+    session: AsyncSession, *, board: Board, tallies: dict[int, Tally]
+) -> dict[int, int]:
+    """Atomically add each user's tally to one board; returns each user's new points."""
+    rows = await upsert_rows(
+        session,
+        Score.__table__,  # type: ignore[attr-defined]
+        _tally_rows({(board, user): tally for user, tally in tallies.items()}),
+        conflict=_TALLY_KEY,
+        updates=_TALLY_ADDS,
+        returning=("user_id", "points"),
+    )
+    return {int(user): int(points) for user, points in rows}
+
+
+async def add_tallies(session: AsyncSession, *, tallies: dict[tuple[Board, int], Tally]) -> None:
+    """Atomically add tallies to many (board, user) rows in one statement."""
+    await upsert_rows(
+        session,
+        Score.__table__,  # type: ignore[attr-defined]
+        _tally_rows(tallies),
+        conflict=_TALLY_KEY,
+        updates=_TALLY_ADDS,
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import col, select
 
 from bot.db.models import ServedQuestion
 
@@ -45,36 +46,11 @@ async def add_served(
     await session.flush()
 
 
-async def get_served(session: AsyncSession, *, token: str) -> ServedQuestion | None:
-    """The served row behind a token."""
-    return await session.get(ServedQuestion, token)
-
-
-async def claim_answer(
-    session: AsyncSession, *, token: str, user_id: int, now: datetime
+async def get_served(
+    session: AsyncSession, *, token: str, fresh: bool = False
 ) -> ServedQuestion | None:
-    """Mark the user's open question answered; None when it is not theirs or not open any more."""
-    stmt = (
-        update(ServedQuestion)
-        .where(
-            col(ServedQuestion.token) == token,
-            col(ServedQuestion.user_id) == user_id,
-            col(ServedQuestion.answered_at).is_(None),
-        )
-        .values(answered_at=now)
-        .returning(ServedQuestion)
-    )
-    result = await session.scalars(stmt, execution_options={"populate_existing": True})
-    return result.one_or_none()
-
-
-async def set_attempt(session: AsyncSession, *, token: str, attempt_id: int) -> None:
-    """Link a served question to the attempt that answered it."""
-    await session.execute(
-        update(ServedQuestion)
-        .where(col(ServedQuestion.token) == token)
-        .values(attempt_id=attempt_id)
-    )
+    """The served row behind a token (`fresh`: as stored now, not as read earlier)."""
+    return await session.get(ServedQuestion, token, populate_existing=fresh)
 
 
 async def mark_continued(session: AsyncSession, *, token: str, now: datetime) -> bool:
@@ -85,3 +61,39 @@ async def mark_continued(session: AsyncSession, *, token: str, now: datetime) ->
         .values(continued_at=now)
     )
     return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def get_many(session: AsyncSession, *, tokens: Sequence[str]) -> dict[str, ServedQuestion]:
+    """The served rows behind several tokens, fresh from the store, by token."""
+    rows = await session.scalars(
+        select(ServedQuestion)
+        .where(col(ServedQuestion.token).in_(list(tokens)))
+        .execution_options(populate_existing=True)
+    )
+    return {row.token: row for row in rows}
+
+
+async def claim_many(session: AsyncSession, *, tokens: Sequence[str], now: datetime) -> set[str]:
+    """Mark open questions answered in one statement; returns the tokens this call claimed."""
+    if not tokens:
+        return set()
+    table = ServedQuestion.__table__  # type: ignore[attr-defined]
+    # A Core update: the ORM's would also re-evaluate every loaded row in Python.
+    claimed = await session.execute(
+        table.update()
+        .where(table.c.token.in_(list(tokens)), table.c.answered_at.is_(None))
+        .values(answered_at=now)
+        .returning(table.c.token)
+    )
+    return set(claimed.scalars())
+
+
+async def set_attempts(session: AsyncSession, *, attempt_ids: dict[str, int]) -> None:
+    """Link several served questions to the attempts that answered them."""
+    if not attempt_ids:
+        return
+    table = ServedQuestion.__table__  # type: ignore[attr-defined]
+    await session.execute(
+        table.update().where(table.c.token == bindparam("t")).values(attempt_id=bindparam("a")),
+        [{"t": token, "a": attempt} for token, attempt in sorted(attempt_ids.items())],
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from bot.db.bulk import rows_by_keys, upsert_rows
 from bot.db.models import TopicStat
 from bot.db.upsert import insert
 from bot.domain.mastery import Skill
@@ -15,6 +18,7 @@ from bot.domain.mastery import Skill
 # rows: a second answer in the same unit of work must build on the first, never on a copy
 # cached earlier in the session.
 FRESH = {"populate_existing": True}
+_COUNTERS = ("attempts", "correct", "credit_sum")
 
 
 def skill_of(row: TopicStat) -> Skill:
@@ -78,4 +82,52 @@ async def adjust_topic(
         TopicStat.__table__.update()  # type: ignore[attr-defined]
         .where(table.user_id == user_id, table.topic == topic)
         .values(correct=table.correct + correct, credit_sum=table.credit_sum + credit)
+    )
+
+
+async def topic_rows_among(
+    session: AsyncSession, *, keys: Iterable[tuple[int, str]]
+) -> dict[tuple[int, str], TopicStat]:
+    """The topic_stats rows of several (user, topic) pairs that have one, by pair (unattached)."""
+    table = TopicStat.__table__  # type: ignore[attr-defined]
+    rows = await rows_by_keys(session, table, ("user_id", "topic"), sorted(set(keys)))
+    stats = [TopicStat(**row) for row in rows]
+    return {(stat.user_id, stat.topic): stat for stat in stats}
+
+
+@dataclass(frozen=True)
+class TopicTally:
+    """What a batch of answers did to one user's topic: counts to add and the new belief."""
+
+    user_id: int
+    topic: str
+    attempts: int
+    correct: int
+    credit: float
+    skill: Skill
+    now: datetime
+
+
+async def save_skills(session: AsyncSession, *, tallies: Sequence[TopicTally]) -> None:
+    """Store several new beliefs and add their counters atomically, in one statement."""
+    if not tallies:
+        return
+    table = TopicStat.__table__  # type: ignore[attr-defined]
+    rows = [
+        {
+            "user_id": t.user_id,
+            "topic": t.topic,
+            "attempts": t.attempts,
+            "correct": t.correct,
+            "credit_sum": t.credit,
+            "skill": t.skill.mean,
+            "skill_var": t.skill.var,
+            "last_answered_at": t.now,
+        }
+        for t in tallies
+    ]
+    added = {name: f"topic_stats.{name} + excluded.{name}" for name in _COUNTERS}
+    replaced = {name: f"excluded.{name}" for name in ("skill", "skill_var", "last_answered_at")}
+    await upsert_rows(
+        session, table, rows, conflict=("user_id", "topic"), updates={**added, **replaced}
     )

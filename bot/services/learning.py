@@ -10,13 +10,12 @@ from datetime import datetime
 
 from bot.bank.bank import Bank
 from bot.clock import Clock
-from bot.db import attempts, guilds, review_cards, scores, streaks, topic_stats
+from bot.db import attempts, guilds, review_cards, scores, topic_stats
 from bot.db import questions as question_rows
 from bot.db.engine import Session
-from bot.db.models import GLOBAL_SCOPE, Attempt, ReviewCard
+from bot.db.models import GLOBAL_SCOPE, Attempt
 from bot.db.scores import Board
 from bot.domain import mastery, review, scoring, selection
-from bot.domain.daily import local_date
 from bot.domain.errors import (
     AlreadyAnswered,
     GradientError,
@@ -37,7 +36,7 @@ from bot.domain.questions import (
 )
 from bot.domain.sources import QuestionSource
 from bot.domain.star import StarReport, grade_behavioral
-from bot.domain.streaks import advance
+from bot.services.recording import GradedAnswer, boards_for, record_answers
 from bot.services.results import AnswerOutcome, ServedQuestion
 
 
@@ -162,6 +161,32 @@ class LearningService:
         question: AnyQuestion | None = None,
     ) -> AnswerOutcome:
         """Grade and record one answer; update points, mastery, review card and streak together."""
+        answer = self.graded(
+            user_id,
+            question_id,
+            response,
+            source=source,
+            guild_id=guild_id,
+            served_at=served_at,
+            daily_challenge_id=daily_challenge_id,
+            question=question,
+        )
+        (outcome,) = await record_answers(session, [answer], self.clock())
+        return outcome
+
+    def graded(
+        self,
+        user_id: int,
+        question_id: str,
+        response: str,
+        *,
+        source: QuestionSource | str = QuestionSource.QUIZ,
+        guild_id: int | None = None,
+        served_at: datetime | None = None,
+        daily_challenge_id: int | None = None,
+        question: AnyQuestion | None = None,
+    ) -> GradedAnswer:
+        """Grade one answer (no store needed); InvalidAnswer when it cannot be read."""
         # A server's own question is resolved by the caller, which knows the server.
         question = (
             question
@@ -170,131 +195,24 @@ class LearningService:
         )
         if question is None:
             raise UnknownQuestion()
-        source = QuestionSource(source)  # a ValueError names an unknown source
         graded = grade_response(question, response)
-        grade, now = graded.grade, self.clock()
-        card_row = await review_cards.get_card(session, user_id=user_id, question_id=question.id)
-        points = scoring.score(
-            Difficulty(question.difficulty),
-            grade.credit,
-            daily=source is QuestionSource.DAILY,
-            last_answered_at=card_row.last_review if card_row else None,
-            now=now,
-        )
-        attempt_id = await attempts.add_attempt(
-            session,
+        return GradedAnswer(
             user_id=user_id,
+            question=question,
+            response=response,
+            grade=graded.grade,
+            star=graded.star,
+            source=QuestionSource(source),  # a ValueError names an unknown source
             guild_id=guild_id,
-            question_id=question.id,
-            source=source,
-            daily_challenge_id=daily_challenge_id,
-            answer=response,
-            grade=grade,
             served_at=served_at,
-            now=now,
-        )
-        granted = await self._award(session, user_id, guild_id, points.total, grade.correct, now)
-        await attempts.set_points(session, attempt_id=attempt_id, points=granted)
-        await self._learn(session, user_id, question, grade, now)
-        await self._review(session, user_id, question.id, card_row, grade, attempt_id, now)
-        if source is QuestionSource.DAILY and guild_id is not None:
-            zone = await guilds.timezone_of(session, guild_id=guild_id)
-            state = await streaks.get_streak(session, user_id=user_id, guild_id=guild_id)
-            await streaks.save_streak(
-                session,
-                user_id=user_id,
-                guild_id=guild_id,
-                state=advance(state, local_date(now, zone)),
-            )
-        return AnswerOutcome(attempt_id, question, grade, granted, points, graded.star)
-
-    async def _award(
-        self,
-        session: Session,
-        user_id: int,
-        guild_id: int | None,
-        wanted: int,
-        correct: bool,
-        now: datetime,
-    ) -> int:
-        # The day row is updated first and read back atomically, so the cap holds under races.
-        day: Board = (GLOBAL_SCOPE, Period.DAY, period_start(Period.DAY, now))
-        today = await scores.add_score(
-            session, board=day, user_id=user_id, points=wanted, correct=correct
-        )
-        granted = scoring.capped(wanted, today)
-        if granted < wanted:
-            await scores.take_back_points(
-                session, board=day, user_id=user_id, points=wanted - granted
-            )
-        # One statement for every board: round trips, not rows, are what an answer costs.
-        boards = await self._boards(session, guild_id, now)
-        await scores.add_scores(
-            session, boards=boards, user_id=user_id, points=granted, correct=correct
-        )
-        return granted
-
-    async def _boards(self, session: Session, guild_id: int | None, now: datetime) -> list[Board]:
-        """The (scope, period, start) of every leaderboard an answer at `now` counts on."""
-        scopes = [GLOBAL_SCOPE] + ([guild_id] if guild_id is not None else [])
-        boards: list[Board] = [
-            (scope, period, period_start(period, now))
-            for scope in scopes
-            for period in (Period.WEEK, Period.MONTH, Period.ALL)
-        ]
-        season = await guilds.season_start(session, guild_id=guild_id)
-        if guild_id is not None and season is not None:
-            boards.append((guild_id, Period.SEASON, season))
-        return boards
-
-    async def _learn(
-        self,
-        session: Session,
-        user_id: int,
-        question: AnyQuestion,
-        grade: Grade,
-        now: datetime,
-    ) -> None:
-        row = await topic_stats.topic_row(session, user_id=user_id, topic=question.topic)
-        before = (
-            mastery.decay(topic_stats.skill_of(row), row.last_answered_at, now)
-            if row
-            else mastery.Skill()
-        )
-        after = mastery.update(before, Difficulty(question.difficulty), grade.credit)
-        await topic_stats.save_skill(
-            session,
-            user_id=user_id,
-            topic=question.topic,
-            skill=after,
-            correct=grade.correct,
-            credit=grade.credit,
-            now=now,
+            daily_challenge_id=daily_challenge_id,
         )
 
-    async def _review(
-        self,
-        session: Session,
-        user_id: int,
-        question_id: str,
-        row: ReviewCard | None,
-        grade: Grade,
-        attempt_id: int,
-        now: datetime,
-    ) -> None:
-        before = review_cards.card_state(row) if row else review.new_card(user_id, question_id, now)
-        after = review.review(before, review.recall_from_credit(grade.credit), now)
-        await review_cards.record_review(
-            session,
-            row=row,
-            user_id=user_id,
-            question_id=question_id,
-            before=before,
-            after=after,
-            # A lapse is forgetting a card that had graduated to review.
-            lapsed=not grade.correct and before.state == review.REVIEW_STATE,
-            attempt_id=attempt_id,
-        )
+    async def record(
+        self, session: Session, answers: Sequence[GradedAnswer]
+    ) -> list[AnswerOutcome]:
+        """Record graded answers together, in order (the caller's unit of work commits)."""
+        return await record_answers(session, answers, self.clock())
 
     async def recorded(
         self, session: Session, attempt_id: int | None, question: AnyQuestion
@@ -367,7 +285,8 @@ class LearningService:
             earned = await scores.points_of(session, board=day, user_id=attempt.user_id)
             delta = min(delta, max(0, scoring.DAILY_CAP - earned))
         if delta or correct != attempt.correct:
-            boards = [day, *await self._boards(session, attempt.guild_id, attempt.answered_at)]
+            season = await guilds.season_start(session, guild_id=attempt.guild_id)
+            boards = [day, *boards_for(attempt.guild_id, season, attempt.answered_at)]
             await scores.adjust_scores(
                 session,
                 boards=boards,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from bot.domain.selection import ServedReason
 from bot.domain.sources import QuestionSource
 from bot.services.custom import CustomQuestionService
 from bot.services.learning import LearningService
+from bot.services.recording import GradedAnswer
 from bot.services.results import AnswerOutcome
 
 TOKEN_BYTES = 9  # 12 URL-safe characters: unguessable, and short enough for a custom_id
@@ -84,6 +86,15 @@ class Answered:
 
     outcome: AnswerOutcome
     next_label: str
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """One answer as it arrived: the served question's token, who answered, what they said."""
+
+    token: str
+    user_id: int
+    response: str
 
 
 @dataclass(frozen=True)
@@ -233,28 +244,77 @@ class QuizService:
 
     async def answer(self, session: Session, token: str, user_id: int, response: str) -> Answered:
         """Record the answer to a served question once; a double click shows the first one."""
-        row = await served.claim_answer(session, token=token, user_id=user_id, now=self.clock())
-        if row is None:
-            # A double click, or a retry after a timeout: show what was recorded the first time.
-            earlier = await self.served_row(session, token, user_id)
-            if earlier.answered_at is None:
-                raise AlreadyAnswered()
+        (result,) = await self.answer_many(session, [AnswerRequest(token, user_id, response)])
+        if isinstance(result, GradientError):
+            raise result
+        return result
+
+    async def answer_many(
+        self, session: Session, requests: Sequence[AnswerRequest]
+    ) -> list[Answered | GradientError]:
+        """Record several answers in one unit of work; each gets its outcome or its refusal.
+
+        A refusal (not yours, unreadable) spoils nothing for the others. A token answered
+        before, or twice in this batch, shows what was recorded the first time.
+        """
+        now = self.clock()
+        rows = await served.get_many(session, tokens=[r.token for r in requests])
+        results: list[Answered | GradientError | None] = [None] * len(requests)
+        fresh: dict[str, tuple[int, ServedQuestion, GradedAnswer]] = {}
+        replays: list[int] = []
+        for i, request in enumerate(requests):
+            row = rows.get(request.token)
+            if row is None:
+                results[i] = UnknownButton()
+            elif row.user_id != request.user_id:
+                results[i] = NotYourQuestion()
+            elif row.answered_at is not None or request.token in fresh:
+                replays.append(i)
+            else:
+                try:
+                    graded = self.learning.graded(
+                        row.user_id,
+                        row.question_id,
+                        request.response,
+                        source=row.source,
+                        guild_id=row.guild_id,
+                        served_at=row.served_at,
+                        question=await self.question_of(session, row),
+                    )
+                except GradientError as refusal:
+                    results[i] = refusal
+                    continue
+                fresh[request.token] = (i, row, graded)
+        # The claim settles races with other processes: what another took is a replay here.
+        claimed = await served.claim_many(session, tokens=list(fresh), now=now)
+        replays += [i for token, (i, _, _) in fresh.items() if token not in claimed]
+        taken = [entry for token, entry in fresh.items() if token in claimed]
+        outcomes = await self.learning.record(session, [graded for _, _, graded in taken])
+        await served.set_attempts(
+            session,
+            attempt_ids={
+                row.token: outcome.attempt_id
+                for (_, row, _), outcome in zip(taken, outcomes, strict=True)
+            },
+        )
+        for (i, row, _), outcome in zip(taken, outcomes, strict=True):
+            results[i] = Answered(outcome, _label(row))
+        for i in replays:
+            results[i] = await self._replay(session, requests[i])
+        return [r for r in results if r is not None]
+
+    async def _replay(self, session: Session, request: AnswerRequest) -> Answered | GradientError:
+        """What was recorded for a token answered before (a double click, a retry)."""
+        earlier = await served.get_served(session, token=request.token, fresh=True)
+        if earlier is None or earlier.answered_at is None:
+            return AlreadyAnswered()
+        try:
             recorded = await self.learning.recorded(
                 session, earlier.attempt_id, await self.question_of(session, earlier)
             )
-            return Answered(recorded, _label(earlier))
-        outcome = await self.learning.submit_answer(
-            session,
-            user_id,
-            row.question_id,
-            response,
-            source=row.source,
-            guild_id=row.guild_id,
-            served_at=row.served_at,
-            question=await self.question_of(session, row),
-        )
-        await served.set_attempt(session, token=token, attempt_id=outcome.attempt_id)
-        return Answered(outcome, _label(row))
+        except GradientError as refusal:
+            return refusal
+        return Answered(recorded, _label(earlier))
 
     async def rate(
         self, session: Session, token: str, user_id: int, attempt_id: int, recall: Recall

@@ -18,7 +18,7 @@ from bot.features.reports import ReportButton
 from bot.interactions.buttons import PersistentButton, identifier, small
 from bot.interactions.context import asker_of, services
 from bot.interactions.guard import in_time, respond
-from bot.services.quiz import Served
+from bot.services.quiz import AnswerRequest, Served
 from bot.ui import embeds, reports
 from bot.ui.limits import MODAL_TITLE, TEXT_INPUT_MAX, clip
 
@@ -186,10 +186,10 @@ ITEMS = (ChoiceButton, AnswerButton, NextButton, RateButton)
 async def answer(
     interaction: discord.Interaction[Any], token: str, response: str, chosen: int | None
 ) -> None:
-    """One unit of work for the answer, then the public update and the private feedback."""
+    """Record the answer (group-committed), then the public update and the private feedback."""
     container = services(interaction)
-    async with container.database.unit_of_work() as session:
-        answered = await container.quiz.answer(session, token, interaction.user.id, response)
+    # Concurrent answers share a commit; the feedback goes out only once this one is durable.
+    answered = await container.answers.submit(AnswerRequest(token, interaction.user.id, response))
     outcome = answered.outcome
     if not outcome.replayed:
         metrics.ANSWERS.labels("quiz").inc()
