@@ -139,13 +139,6 @@ async def get_attempt(session: AsyncSession, *, attempt_id: int) -> Attempt | No
     return await session.get(Attempt, attempt_id)
 
 
-async def set_points(session: AsyncSession, *, attempt_id: int, points: int) -> None:
-    """Record the points an attempt was granted."""
-    await session.execute(
-        update(Attempt).where(col(Attempt.id) == attempt_id).values(points=points)
-    )
-
-
 async def set_self_rating(session: AsyncSession, *, attempt_id: int, rating: int) -> None:
     """Record the learner's own rating of an attempt."""
     await session.execute(

@@ -36,34 +36,6 @@ async def get_card(session: AsyncSession, *, user_id: int, question_id: str) -> 
     return await session.get(ReviewCard, (user_id, question_id))
 
 
-async def record_review(
-    session: AsyncSession,
-    *,
-    row: ReviewCard | None,
-    user_id: int,
-    question_id: str,
-    before: CardState,
-    after: CardState,
-    lapsed: bool,
-    attempt_id: int,
-) -> None:
-    """Store a review: the new card, its counters, and what it was before (for a self-rating)."""
-    if row is None:
-        row = ReviewCard(
-            user_id=user_id,
-            question_id=question_id,
-            card_id=after.card_id,
-            state=after.state,
-            due=after.due,
-        )
-        session.add(row)
-    apply_card(row, after)
-    row.reps += 1
-    row.lapses += int(lapsed)
-    row.last_attempt_id = attempt_id
-    row.prev_state = before.as_dict()
-
-
 async def due_cards(
     session: AsyncSession,
     *,

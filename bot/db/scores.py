@@ -13,67 +13,9 @@ from sqlmodel import col, select
 
 from bot.db.bulk import upsert_rows
 from bot.db.models import Score
-from bot.db.upsert import insert
 
 # One leaderboard row's key: (scope, period, period start).
 Board = tuple[int, str, date]
-
-
-async def add_score(
-    session: AsyncSession, *, board: Board, user_id: int, points: int, correct: bool
-) -> int:
-    """Atomically add to one score row; returns the row's new points."""
-    table = Score.__table__.c  # type: ignore[attr-defined]
-    scope, period, start = board
-    stmt = insert(session, Score).values(
-        scope=scope,
-        period=period,
-        period_start=start,
-        user_id=user_id,
-        points=points,
-        answers=1,
-        correct=int(correct),
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["scope", "period", "period_start", "user_id"],
-        set_={
-            "points": table.points + points,
-            "answers": table.answers + 1,
-            "correct": table.correct + int(correct),
-        },
-    ).returning(table.points)
-    return int((await session.execute(stmt)).scalar_one())
-
-
-async def add_scores(
-    session: AsyncSession, *, boards: Sequence[Board], user_id: int, points: int, correct: bool
-) -> None:
-    """Atomically add to several score rows in one statement."""
-    if not boards:
-        return
-    table = Score.__table__.c  # type: ignore[attr-defined]
-    values = [
-        {
-            "scope": scope,
-            "period": period,
-            "period_start": start,
-            "user_id": user_id,
-            "points": points,
-            "answers": 1,
-            "correct": int(correct),
-        }
-        for scope, period, start in boards
-    ]
-    stmt = insert(session, Score).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["scope", "period", "period_start", "user_id"],
-        set_={
-            "points": table.points + stmt.excluded.points,
-            "answers": table.answers + 1,
-            "correct": table.correct + stmt.excluded.correct,
-        },
-    )
-    await session.execute(stmt)
 
 
 async def adjust_scores(
