@@ -68,9 +68,12 @@ class GroupCommit(Generic[Req, Res]):
             for _, future in batch:
                 future.cancel()
             raise
-        except StoreUnavailable as error:
-            for _, future in batch:
-                _fail(future, error)
+        except StoreUnavailable:
+            # The queue waits on the same store: tell everyone now rather than one timeout per
+            # batch later. Each caller gets its own exception (tracebacks are not shared).
+            waiting, self._pending = [*batch, *self._pending], []
+            for _, future in waiting:
+                _fail(future, StoreUnavailable())
             return
         except Exception as error:
             if len(batch) == 1:

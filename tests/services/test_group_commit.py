@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.group_commit import GroupCommit
 from bot.db.models import Attempt, ReviewCard, Score, ServedQuestion, TopicStat
 from bot.domain import scoring
-from bot.domain.errors import AlreadyAnswered, GradientError, InvalidAnswer
+from bot.domain.errors import AlreadyAnswered, GradientError, InvalidAnswer, StoreUnavailable
 from bot.domain.questions import McqQuestion
 from bot.services.quiz import Answered, AnswerRequest, Asker, Filters, NotYourQuestion
 from tests.services.conftest import GUILD, Services
@@ -158,3 +158,23 @@ async def test_two_tokens_for_one_question_in_one_batch(services: Services) -> N
         assert card is not None and card.reps == 2
         assert card.last_attempt_id == b.outcome.attempt_id
         await _assert_consistent(session, expected=2)
+
+
+async def test_an_unavailable_store_fails_everyone_waiting_at_once(services: Services) -> None:
+    """When a batch finds the store down, the answers queued behind it are told at once."""
+    calls = 0
+
+    async def work(_: AsyncSession, items: Sequence[int]) -> list[int | GradientError]:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)  # later requests queue behind this batch
+        raise StoreUnavailable()
+
+    commit: GroupCommit[int, int] = GroupCommit(services.database, work, max_batch=2)
+    first = [asyncio.ensure_future(commit.submit(i)) for i in range(2)]
+    await asyncio.sleep(0.01)
+    later = [asyncio.ensure_future(commit.submit(i)) for i in range(2, 8)]
+    results = await asyncio.gather(*first, *later, return_exceptions=True)
+    assert all(isinstance(r, StoreUnavailable) for r in results)
+    assert len({id(r) for r in results}) == len(results)
+    assert calls == 1

@@ -6,6 +6,7 @@ handler: one unit of work, then the reply.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import Any
 
@@ -22,6 +23,8 @@ from bot.ui.limits import EMBED_DESCRIPTION, clip
 
 FORM_PREFIX = "cq:add:"
 MAX_LISTED = 25
+# An upload is at most MAX_BYTES: if Discord's CDN has not delivered it by then, it is stuck.
+DOWNLOAD_TIMEOUT_SECONDS = 15.0
 
 
 def upload_problems(error: UploadError) -> str:
@@ -198,7 +201,9 @@ async def import_file(
         raise GradientError(problem)
     await respond(interaction).defer()
     try:
-        raw = await attachment.read()
+        # aiohttp's own limit is 5 minutes; a stuck CDN must not keep the admin waiting that long.
+        async with asyncio.timeout(DOWNLOAD_TIMEOUT_SECONDS):
+            raw = await attachment.read()
     except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
         raise GradientError(
             f"I couldn't download {clip(attachment.filename, 60)} from Discord, so nothing "

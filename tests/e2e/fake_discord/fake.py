@@ -66,6 +66,8 @@ class FakeDiscord(UserActionsMixin):
         self.served_files: dict[str, tuple[bytes, str]] = {}
         # Attachment downloads answer with this HTTP status instead of the file (None: serve it).
         self.download_status: int | None = None
+        # Attachment downloads wait this long before answering (a stuck CDN), in seconds.
+        self.download_delay: float = 0.0
         # Discord refuses a second message with the same nonce (enforce_nonce) for a few minutes.
         self.nonce_ttl = 300.0
         self.nonces: dict[tuple[int, int, str], tuple[int, float]] = {}

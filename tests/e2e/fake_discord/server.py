@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -132,6 +133,8 @@ class HttpServer:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Serve files, fake the API, and record every API request."""
         if request.path in self.fake.served_files and request.method == "GET":
+            if self.fake.download_delay:
+                await asyncio.sleep(self.fake.download_delay)
             if self.fake.download_status is not None:
                 return web.Response(status=self.fake.download_status, text="unavailable")
             data, content_type = self.fake.served_files[request.path]
