@@ -18,6 +18,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from bot.domain.questions import AnyQuestion, Question
+from bot.domain.text import storable
 
 CSV_COLUMNS = ("topic", "kind", "difficulty", "prompt", "choices", "answers", "explanation", "tags")
 MAX_ROWS = 200
@@ -52,7 +53,16 @@ def _split(cell: str) -> list[str]:
 
 
 def _csv_rows(text: str) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_csv(text)
+    except csv.Error as exc:
+        # A stray carriage return, an unterminated quote, or a cell over the csv module's field
+        # limit: the file is not CSV we can read, which the admin must hear, not a crash.
+        raise UploadError([RowError(0, "file", f"the file is not valid CSV ({exc})")]) from exc
+
+
+def _read_csv(text: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [
         c
         for c in ("topic", "kind", "difficulty", "prompt", "explanation")
@@ -84,6 +94,9 @@ def _yaml_rows(text: str) -> list[dict[str, Any]]:
         mark = getattr(exc, "problem_mark", None)
         line = int(mark.line) + 1 if mark is not None else 1
         raise UploadError([RowError(line, "yaml", f"invalid YAML near line {line}")]) from exc
+    except RecursionError as exc:
+        # Thousands of nested brackets exhaust PyYAML's recursive composer.
+        raise UploadError([RowError(1, "yaml", "the YAML is nested too deeply")]) from exc
     topic = None
     if isinstance(data, dict):
         topic = data.get("topic")
@@ -124,17 +137,42 @@ def parse_upload(filename: str, raw: bytes, known_topics: Sequence[str]) -> list
     return validate_rows(rows, known_topics, first)
 
 
+def _storable(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """The value with NULs dropped from its strings (PostgreSQL cannot store them).
+
+    YAML aliases make a graph, not a tree: each shared (or cyclic) list and mapping is cleaned
+    once and stays shared, so an alias bomb costs its size in the file, not its expansion.
+    """
+    if isinstance(value, str):
+        return storable(value)
+    if not isinstance(value, list | dict):
+        return value
+    memo = {} if memo is None else memo
+    if id(value) in memo:
+        return memo[id(value)]
+    if isinstance(value, list):
+        items: list[Any] = []
+        memo[id(value)] = items
+        items.extend(_storable(v, memo) for v in value)
+        return items
+    mapping: dict[Any, Any] = {}
+    memo[id(value)] = mapping
+    mapping.update((k, _storable(v, memo)) for k, v in value.items())
+    return mapping
+
+
 def validate_rows(
     rows: Sequence[dict[str, Any]], known_topics: Sequence[str], first_row: int = 1
 ) -> list[AnyQuestion]:
     """Validate question dicts (ids assigned later); all-or-nothing."""
     errors: list[RowError] = []
     questions: list[AnyQuestion] = []
+    memo: dict[int, Any] = {}
     for number, row in enumerate(rows, start=first_row):
         if "_invalid" in row:
             errors.append(RowError(number, "question", "each question must be a mapping of fields"))
             continue
-        data = {k: v for k, v in row.items() if k != "id"}
+        data = {k: _storable(v, memo) for k, v in row.items() if k != "id"}
         topic = data.get("topic")
         if topic not in known_topics:
             errors.append(RowError(number, "topic", f"unknown topic {topic!r}"))

@@ -94,6 +94,8 @@ def server_question(row: QuestionRow) -> AnyQuestion | None:
 
 async def get_row(session: AsyncSession, *, question_id: str) -> QuestionRow | None:
     """A questions-table row by id (the bank's or a server's)."""
+    if "\x00" in question_id:
+        return None  # a typed id no question has, and one PostgreSQL refuses to compare
     return await session.get(QuestionRow, question_id)
 
 

@@ -62,3 +62,13 @@ def normalize(text: str) -> str:
 def squash(text: str) -> str:
     """Folded text with punctuation dropped and whitespace collapsed."""
     return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text))).strip()
+
+
+def storable(text: str) -> str:
+    """Text without NUL characters, which PostgreSQL's text and JSON types cannot hold.
+
+    Members can type anything into a form (or a file), and a NUL is never meaningful in an
+    answer, a report or a question, so it is dropped before storing rather than failing the
+    whole unit of work.
+    """
+    return text.replace("\x00", "")

@@ -69,19 +69,23 @@ class LeaderboardService:
         if period is Period.SEASON and season is None:
             raise NoSeason()
         board = (scope, period, period_start(period, self.clock(), season))
-        total = await leaderboards.board_size(session, board=board)
+        # The caller's line carries the board's size, so a page read is two statements.
+        mine = (
+            await leaderboards.standing(session, board=board, user_id=caller_id)
+            if caller_id is not None
+            else None
+        )
+        if mine is not None:
+            rank, row, total = mine
+            me: Standing | None = _standing(rank, row)
+        else:
+            total, me = await leaderboards.board_size(session, board=board), None
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
         rows = await leaderboards.board_page(
             session, board=board, offset=page * PAGE_SIZE, limit=PAGE_SIZE
         )
         entries = tuple(_standing(page * PAGE_SIZE + i + 1, r) for i, r in enumerate(rows))
-        mine = (
-            await leaderboards.standing(session, board=board, user_id=caller_id)
-            if caller_id is not None
-            else None
-        )
-        me = _standing(*mine) if mine is not None else None
         return LeaderboardPage(scope, period, page, pages, entries, me)
 
 

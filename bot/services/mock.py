@@ -80,9 +80,15 @@ class MockService:
         chosen_topics = rng.sample(topics, min(length - 1, len(topics)))
         while len(chosen_topics) < length - 1:
             chosen_topics.append(rng.choice(topics))
-        plan = []
+        plan: list[str] = []
         for topic in chosen_topics:
             options = sorted(q.id for q in concept if q.topic == topic and q.id not in plan)
+            if not options:
+                # A topic drawn again has no unused question left: take one from any topic, or
+                # end the concept part early when the whole bank is used up (a small bank).
+                options = sorted(q.id for q in concept if q.id not in plan)
+            if not options:
+                break
             plan.append(rng.choice(options))
         plan.append(rng.choice(sorted(q.id for q in stories)))
         return plan

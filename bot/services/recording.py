@@ -24,6 +24,7 @@ from bot.domain.questions import AnyQuestion, Difficulty
 from bot.domain.sources import QuestionSource
 from bot.domain.star import StarReport
 from bot.domain.streaks import advance
+from bot.domain.text import storable
 from bot.services.results import AnswerOutcome
 
 
@@ -136,7 +137,7 @@ async def _store_attempts(
             guild_id=a.guild_id,
             question_id=a.question.id,
             source=a.source,
-            answer=a.response,
+            answer=storable(a.response),
             grade=a.grade,
             served_at=a.served_at,
             now=now,
@@ -157,7 +158,7 @@ async def _store_attempts(
                 question_id=a.question.id,
                 source=a.source,
                 daily_challenge_id=a.daily_challenge_id,
-                answer=a.response,
+                answer=storable(a.response),
                 grade=a.grade,
                 served_at=a.served_at,
                 now=now,

@@ -10,6 +10,7 @@ from bot.db import question_reports, questions, users
 from bot.db.engine import Session
 from bot.db.models import QuestionReport
 from bot.domain.errors import UnknownQuestion
+from bot.domain.text import storable
 
 MAX_REPORT = 1000
 
@@ -60,7 +61,7 @@ class ReportService:
             question_version=row.version,
             guild_id=guild_id,
             user_id=user_id,
-            text=text.strip()[:MAX_REPORT],
+            text=storable(text).strip()[:MAX_REPORT],
             now=now,
         )
         return _report(report)

@@ -210,7 +210,11 @@ async def import_file(
             "was imported. Please upload it again."
         ) from exc
     try:
-        questions = parse_upload(attachment.filename, raw, container.bank.concept_topics())
+        # Parsing 256 KB of YAML takes seconds in pure Python (the C loader is not used: it
+        # crashes the process on deeply nested input), so it runs off the event loop.
+        questions = await asyncio.to_thread(
+            parse_upload, attachment.filename, raw, container.bank.concept_topics()
+        )
     except UploadError as error:
         await respond(interaction).send(
             embed=embeds.notice(upload_problems(error), 0xED4245, "Import failed")
