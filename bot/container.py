@@ -21,7 +21,8 @@ from bot.domain.questions import OpenQuestion
 from bot.scheduling import DailyScheduler, RateLimiter
 from bot.services.admin import AdminService
 from bot.services.custom import CustomQuestionService
-from bot.services.daily import DailyService
+from bot.services.daily import DailyAnswered, DailyService
+from bot.services.daily_answers import DailyAnswerRequest, DailyAnswers
 from bot.services.leaderboard import LeaderboardService
 from bot.services.learning import LearningService
 from bot.services.mock import MockService
@@ -51,6 +52,7 @@ class Container:
     leaderboards: LeaderboardService
     quiz: QuizService
     answers: GroupCommit[AnswerRequest, Answered]  # quiz answers, committed in batches
+    daily_answers: GroupCommit[DailyAnswerRequest, DailyAnswered]  # the same for daily answers
     mock: MockService
     sessions: SessionService
     daily: DailyService
@@ -152,6 +154,7 @@ def wire(settings: Settings, database: Database, bank: Bank, clock: Clock) -> Co
         mock=mock,
         sessions=SessionService(quiz, mock),
         daily=daily,
+        daily_answers=GroupCommit(database, DailyAnswers(daily).answer_many),
         # The poster (Discord) and shard ownership are set by the bot when it starts.
         scheduler=DailyScheduler(
             database, daily, clock=clock, limiter=RateLimiter(settings.fanout_share)

@@ -11,58 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from bot.db.bulk import rows_by_keys
 from bot.db.models import Attempt, User
 from bot.domain.errors import AlreadyAnswered
 from bot.domain.grades import Grade
 
 MAX_ANSWER = 4000  # characters of an answer kept
-
-
-async def add_attempt(
-    session: AsyncSession,
-    *,
-    user_id: int,
-    guild_id: int | None,
-    question_id: str,
-    source: str,
-    daily_challenge_id: int | None,
-    answer: str,
-    grade: Grade,
-    served_at: datetime | None,
-    now: datetime,
-) -> int:
-    """Store an answer with no points yet; returns its id.
-
-    A daily challenge takes one answer per member: a second raises AlreadyAnswered.
-    """
-    attempt = Attempt(
-        user_id=user_id,
-        guild_id=guild_id,
-        question_id=question_id,
-        source=source,
-        daily_challenge_id=daily_challenge_id,
-        answer=answer[:MAX_ANSWER],
-        correct=grade.correct,
-        credit=grade.credit,
-        grade_unsure=grade.unsure,
-        points=0,
-        served_at=served_at,
-        answered_at=now,
-        response_ms=_response_ms(served_at, now),
-    )
-    if daily_challenge_id is None:
-        session.add(attempt)
-        await session.flush()  # the attempt id
-    else:
-        # The unique (challenge, user) answer is settled here; a savepoint keeps the unit of
-        # work usable, so the caller can show what was recorded the first time.
-        try:
-            async with session.begin_nested():
-                session.add(attempt)
-        except IntegrityError as exc:
-            raise AlreadyAnswered() from exc
-    assert attempt.id is not None
-    return attempt.id
 
 
 @dataclass(frozen=True)
@@ -77,6 +31,7 @@ class NewAttempt:
     grade: Grade
     served_at: datetime | None
     now: datetime
+    daily_challenge_id: int | None = None  # unique per member: the store settles a race
 
     def values(self) -> dict[str, object]:
         """The row's column values."""
@@ -86,7 +41,7 @@ class NewAttempt:
             "question_id": self.question_id,
             "question_version": 1,
             "source": self.source,
-            "daily_challenge_id": None,
+            "daily_challenge_id": self.daily_challenge_id,
             "answer": self.answer[:MAX_ANSWER],
             "correct": self.grade.correct,
             "credit": self.grade.credit,
@@ -103,9 +58,25 @@ def _response_ms(served_at: datetime | None, now: datetime) -> int | None:
 
 
 async def add_attempts(session: AsyncSession, *, rows: Sequence[NewAttempt]) -> list[int]:
-    """Store several answers in one statement; returns their ids in the order given."""
+    """Store several answers in one statement; returns their ids in the order given.
+
+    A daily challenge takes one answer per member: if one of the rows is a second answer, none
+    is stored and AlreadyAnswered is raised (the unit of work stays usable).
+    """
     if not rows:
         return []
+    if all(row.daily_challenge_id is None for row in rows):
+        return await _insert(session, rows)
+    # The unique (challenge, user) index settles a race with another process; the savepoint
+    # keeps the unit of work usable, so the caller can show what was recorded first.
+    try:
+        async with session.begin_nested():
+            return await _insert(session, rows)
+    except IntegrityError as exc:
+        raise AlreadyAnswered() from exc
+
+
+async def _insert(session: AsyncSession, rows: Sequence[NewAttempt]) -> list[int]:
     table = Attempt.__table__  # type: ignore[attr-defined]
     values = [row.values() for row in rows]
     if session.get_bind().dialect.name == "sqlite":
@@ -173,6 +144,16 @@ async def daily_attempt_id(
             Attempt.daily_challenge_id == daily_challenge_id, Attempt.user_id == user_id
         )
     )
+
+
+async def daily_attempt_ids(
+    session: AsyncSession, *, answers: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """The ids of the members' answers among (challenge, user) pairs, by pair."""
+    table = Attempt.__table__  # type: ignore[attr-defined]
+    keys = sorted(set(answers))
+    rows = await rows_by_keys(session, table, ("daily_challenge_id", "user_id"), keys)
+    return {(row["daily_challenge_id"], row["user_id"]): row["id"] for row in rows}
 
 
 async def daily_tally(session: AsyncSession, *, daily_challenge_id: int) -> tuple[int, int]:

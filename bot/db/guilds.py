@@ -37,6 +37,17 @@ async def timezone_of(session: AsyncSession, *, guild_id: int | None) -> str:
     return zone or "UTC"
 
 
+async def timezones_of(session: AsyncSession, *, guild_ids: Sequence[int]) -> dict[int, str]:
+    """Several guilds' timezones, by id (UTC for a guild with no row)."""
+    if not guild_ids:
+        return {}
+    found = await session.execute(
+        select(Guild.id, Guild.timezone).where(col(Guild.id).in_(sorted(set(guild_ids))))
+    )
+    zones = {int(i): zone for i, zone in found.all()}
+    return {g: zones.get(g) or "UTC" for g in guild_ids}
+
+
 async def season_start(session: AsyncSession, *, guild_id: int | None) -> date | None:
     """The UTC date a guild's current season began, if it runs seasons."""
     if guild_id is None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from bot.db.bulk import rows_by_keys, upsert_rows
 from bot.db.models import Streak
 from bot.db.upsert import insert
 from bot.domain.streaks import StreakState
@@ -33,6 +36,33 @@ async def save_streak(
         set_={"current": state.current, "best": state.best, "last_day": state.last_day},
     )
     await session.execute(stmt)
+
+
+async def get_streaks(
+    session: AsyncSession, *, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], StreakState]:
+    """The stored streaks of several (user, guild) pairs, by pair (no row: a new streak)."""
+    table = Streak.__table__  # type: ignore[attr-defined]
+    wanted = sorted(set(keys))
+    rows = await rows_by_keys(session, table, ("user_id", "guild_id"), wanted)
+    found = {
+        (r["user_id"], r["guild_id"]): StreakState(r["current"], r["best"], r["last_day"])
+        for r in rows
+    }
+    return {key: found.get(key, StreakState()) for key in wanted}
+
+
+async def save_streaks(
+    session: AsyncSession, *, states: Mapping[tuple[int, int], StreakState]
+) -> None:
+    """Store several streaks in one statement."""
+    table = Streak.__table__  # type: ignore[attr-defined]
+    rows = [
+        {"user_id": u, "guild_id": g, "current": s.current, "best": s.best, "last_day": s.last_day}
+        for (u, g), s in states.items()
+    ]
+    replaced = {name: f"excluded.{name}" for name in ("current", "best", "last_day")}
+    await upsert_rows(session, table, rows, conflict=("user_id", "guild_id"), updates=replaced)
 
 
 async def all_streaks(session: AsyncSession, *, user_id: int) -> list[Streak]:

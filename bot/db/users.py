@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.db.bulk import upsert_rows
 from bot.db.models import QuestionRow, User
 from bot.db.upsert import insert
 
@@ -32,3 +34,14 @@ async def delete_user(session: AsyncSession, *, user_id: int) -> bool:
     )
     result = await session.execute(delete(User).where(col(User.id) == user_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def ensure_users(session: AsyncSession, *, names: Mapping[int, str], now: datetime) -> None:
+    """Create several users or refresh their display names, in one statement."""
+    table = User.__table__  # type: ignore[attr-defined]
+    rows = [
+        {"id": i, "name": name[:100], "created_at": now, "updated_at": now}
+        for i, name in names.items()
+    ]
+    updates = {"name": "excluded.name", "updated_at": "excluded.updated_at"}
+    await upsert_rows(session, table, rows, conflict=("id",), updates=updates)

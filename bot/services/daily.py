@@ -8,14 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 from bot.bank.bank import Bank
 from bot.clock import Clock
-from bot.db import attempts, daily_challenges, guilds, streaks, users
+from bot.db import attempts, daily_challenges, guilds, streaks
 from bot.db.engine import Session
 from bot.db.models import DailyChallenge, Guild
 from bot.domain import daily
 from bot.domain.daily import DailyStatus
-from bot.domain.errors import AlreadyAnswered, ForgedButton, GradientError, NoQuestionAvailable
+from bot.domain.errors import ForgedButton, GradientError, NoQuestionAvailable
 from bot.domain.questions import AnyQuestion, Kind
-from bot.domain.sources import QuestionSource
 from bot.domain.streaks import StreakState
 from bot.services.custom import CustomQuestionService
 from bot.services.learning import LearningService
@@ -335,38 +334,6 @@ class DailyService:
         if question is None:
             raise ChallengeClosed("Today's question is no longer in the bank.")
         return challenge, question
-
-    async def answer(
-        self,
-        session: Session,
-        challenge_id: int,
-        user_id: int,
-        user_name: str,
-        response: str,
-        *,
-        guild_id: int | None,
-    ) -> DailyAnswered:
-        """A member's one answer to their server's challenge (a second shows the first)."""
-        challenge, question = await self.answerable(session, challenge_id, guild_id)
-        assert challenge.id is not None
-        await users.ensure_user(session, user_id=user_id, name=user_name, now=self.clock())
-        try:
-            outcome = await self.learning.submit_answer(
-                session,
-                user_id,
-                challenge.question_id,
-                response,
-                source=QuestionSource.DAILY,
-                guild_id=challenge.guild_id,
-                daily_challenge_id=challenge.id,
-                question=question,
-            )
-        except AlreadyAnswered:
-            recorded = await attempts.daily_attempt_id(
-                session, daily_challenge_id=challenge.id, user_id=user_id
-            )
-            outcome = await self.learning.recorded(session, recorded, question)
-        return DailyAnswered(outcome, await self.streak(session, user_id, challenge.guild_id))
 
     async def today(self, session: Session, guild_id: int, user_id: int) -> Today:
         """The challenge members can answer now, its question, and the member's streak here."""

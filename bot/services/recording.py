@@ -141,29 +141,11 @@ async def _store_attempts(
             grade=a.grade,
             served_at=a.served_at,
             now=now,
+            daily_challenge_id=a.daily_challenge_id,
         )
         for a in answers
     ]
-    plain = [i for i, a in enumerate(answers) if a.daily_challenge_id is None]
-    ids = dict(
-        zip(plain, await attempts.add_attempts(session, rows=[rows[i] for i in plain]), strict=True)
-    )
-    for i, a in enumerate(answers):
-        if a.daily_challenge_id is not None:
-            # One answer per member: the store settles it, and a second raises AlreadyAnswered.
-            ids[i] = await attempts.add_attempt(
-                session,
-                user_id=a.user_id,
-                guild_id=a.guild_id,
-                question_id=a.question.id,
-                source=a.source,
-                daily_challenge_id=a.daily_challenge_id,
-                answer=storable(a.response),
-                grade=a.grade,
-                served_at=a.served_at,
-                now=now,
-            )
-    return [ids[i] for i in range(len(answers))]
+    return await attempts.add_attempts(session, rows=rows)
 
 
 async def _grant(
@@ -244,18 +226,28 @@ async def record_answers(
             if c.before is not None
         ],
     )
-    for a in answers:
-        if a.source is QuestionSource.DAILY and a.guild_id is not None:
-            await _advance_streak(session, a.user_id, a.guild_id, now)
+    await _advance_streaks(session, answers, now)
     return [
         AnswerOutcome(i, a.question, a.grade, g, p, a.star)
         for a, i, g, p in zip(answers, attempt_ids, granted, breakdowns, strict=True)
     ]
 
 
-async def _advance_streak(session: Session, user_id: int, guild_id: int, now: datetime) -> None:
-    zone = await guilds.timezone_of(session, guild_id=guild_id)
-    state = await streaks.get_streak(session, user_id=user_id, guild_id=guild_id)
-    await streaks.save_streak(
-        session, user_id=user_id, guild_id=guild_id, state=advance(state, local_date(now, zone))
-    )
+async def _advance_streaks(
+    session: Session, answers: Sequence[GradedAnswer], now: datetime
+) -> None:
+    """A daily answer extends the member's streak in that server (local days count)."""
+    keys = [
+        (a.user_id, a.guild_id)
+        for a in answers
+        if a.source is QuestionSource.DAILY and a.guild_id is not None
+    ]
+    if not keys:
+        return
+    zones = await guilds.timezones_of(session, guild_ids=[g for _, g in keys])
+    states = await streaks.get_streaks(session, keys=keys)
+    for user_id, guild_id in keys:
+        states[(user_id, guild_id)] = advance(
+            states[(user_id, guild_id)], local_date(now, zones[guild_id])
+        )
+    await streaks.save_streaks(session, states=states)

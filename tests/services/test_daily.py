@@ -7,9 +7,16 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.db.engine import Database
+from bot.db.engine import Database, Session
 from bot.domain.errors import NoQuestionAvailable
-from bot.services.daily import ChallengeClosed, DailyService, NoChallengeToday, NotThisServer
+from bot.services.daily import (
+    ChallengeClosed,
+    DailyAnswered,
+    DailyService,
+    NoChallengeToday,
+    NotThisServer,
+)
+from bot.services.daily_answers import DailyAnswerRequest, DailyAnswers
 from tests.services.conftest import GUILD, Services
 from tests.services.test_learning_engine import SSM_ANSWER
 
@@ -32,6 +39,21 @@ async def daily_service(services: Services) -> DailyService:
             difficulty=None,
         )
     return svc
+
+
+async def answer(
+    svc: DailyService,
+    session: Session,
+    challenge_id: int,
+    user_id: int,
+    name: str,
+    text: str,
+    *,
+    guild_id: int | None,
+) -> DailyAnswered:
+    """A member's daily answer through the batch path, as a batch of one."""
+    request = DailyAnswerRequest(challenge_id, user_id, name, text, guild_id=guild_id)
+    return await DailyAnswers(svc).answer(session, request)
 
 
 async def claim(services: Services, svc: DailyService, **kw: bool) -> int | None:
@@ -141,25 +163,25 @@ async def test_answers_once_and_reveal_counts(
     right = {"mcq": "A", "short": "keys", "open": SSM_ANSWER}[question.kind]
     async with services.database.unit_of_work() as session:
         current = await daily_service.current(session, GUILD)
-        first = await daily_service.answer(
-            session, current.id or 0, 1, "user1", right, guild_id=GUILD
+        first = await answer(
+            daily_service, session, current.id or 0, 1, "user1", right, guild_id=GUILD
         )
         out = first.outcome
         assert first.streak.current == 1
         wrong = "B" if question.kind == "mcq" else "nonsense"
-        await daily_service.answer(session, current.id or 0, 2, "user2", wrong, guild_id=GUILD)
+        await answer(daily_service, session, current.id or 0, 2, "user2", wrong, guild_id=GUILD)
     assert out.breakdown.bonus > 0
     async with services.database.unit_of_work() as session:
         again = (
-            await daily_service.answer(session, current.id or 0, 1, "user1", wrong, guild_id=GUILD)
+            await answer(daily_service, session, current.id or 0, 1, "user1", wrong, guild_id=GUILD)
         ).outcome
     assert again.replayed, "a second answer shows the first, recorded one"
     assert (again.grade.correct, again.points) == (True, out.points)
     for elsewhere in (GUILD + 1, None):
         with pytest.raises(NotThisServer):
             async with services.database.unit_of_work() as session:
-                await daily_service.answer(
-                    session, current.id or 0, 4, "user4", right, guild_id=elsewhere
+                await answer(
+                    daily_service, session, current.id or 0, 4, "user4", right, guild_id=elsewhere
                 )
     async with services.database.unit_of_work() as session:
         stats = await daily_service.reveal_stats(session, current.id or 0)
@@ -167,7 +189,7 @@ async def test_answers_once_and_reveal_counts(
     services.clock.set(current.closes_at + timedelta(seconds=1))
     with pytest.raises(ChallengeClosed):
         async with services.database.unit_of_work() as session:
-            await daily_service.answer(session, current.id or 0, 3, "user3", right, guild_id=GUILD)
+            await answer(daily_service, session, current.id or 0, 3, "user3", right, guild_id=GUILD)
     async with services.database.unit_of_work() as session:
         tomorrow = (await daily_service.claim(session, GUILD)).claim
     assert tomorrow is not None

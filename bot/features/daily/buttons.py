@@ -16,6 +16,7 @@ from bot.interactions.context import services
 from bot.interactions.forms import form_values
 from bot.interactions.guard import in_time, respond
 from bot.interactions.ids import bounded
+from bot.services.daily_answers import DailyAnswerRequest
 from bot.ui import embeds
 
 FORM_PREFIX = "dc:s:"
@@ -89,17 +90,15 @@ def challenge_view(challenge_id: int, q: AnyQuestion) -> discord.ui.View:
 
 
 async def answer(interaction: discord.Interaction[Any], challenge_id: int, response: str) -> None:
-    """One unit of work for the answer and the streak it earned, then private feedback."""
+    """Record the answer and its streak (group-committed), then private feedback."""
     container, user = services(interaction), interaction.user
-    async with container.database.unit_of_work() as session:
-        answered = await container.daily.answer(
-            session,
-            challenge_id,
-            user.id,
-            user.display_name,
-            response,
-            guild_id=interaction.guild_id,
+    # Members answer at post time together: they share commits, and each hears back only once
+    # their own answer is durable.
+    answered = await container.daily_answers.submit(
+        DailyAnswerRequest(
+            challenge_id, user.id, user.display_name, response, guild_id=interaction.guild_id
         )
+    )
     if not answered.outcome.replayed:
         metrics.ANSWERS.labels("daily").inc()
     streak = answered.streak
