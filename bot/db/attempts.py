@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func, insert, update
+from sqlalchemy import case, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -21,7 +21,7 @@ MAX_ANSWER = 4000  # characters of an answer kept
 
 @dataclass(frozen=True)
 class NewAttempt:
-    """An answer to store: who, what, how it was graded (points are set once granted)."""
+    """An answer to store: who, what, how it was graded and the points it was granted."""
 
     user_id: int
     guild_id: int | None
@@ -32,6 +32,7 @@ class NewAttempt:
     served_at: datetime | None
     now: datetime
     daily_challenge_id: int | None = None  # unique per member: the store settles a race
+    points: int = 0
 
     def values(self) -> dict[str, object]:
         """The row's column values."""
@@ -46,7 +47,7 @@ class NewAttempt:
             "correct": self.grade.correct,
             "credit": self.grade.credit,
             "grade_unsure": self.grade.unsure,
-            "points": 0,
+            "points": self.points,
             "served_at": self.served_at,
             "answered_at": self.now,
             "response_ms": _response_ms(self.served_at, self.now),
@@ -92,17 +93,6 @@ async def _insert(session: AsyncSession, rows: Sequence[NewAttempt]) -> list[int
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     result = await session.execute(stmt, values)
     return [int(i) for i in result.scalars()]
-
-
-async def set_points_many(session: AsyncSession, *, points: dict[int, int]) -> None:
-    """Record the points several attempts were granted."""
-    if not points:
-        return
-    table = Attempt.__table__  # type: ignore[attr-defined]
-    await session.execute(
-        table.update().where(table.c.id == bindparam("i")).values(points=bindparam("p")),
-        [{"i": attempt, "p": granted} for attempt, granted in points.items()],
-    )
 
 
 async def get_attempt(session: AsyncSession, *, attempt_id: int) -> Attempt | None:

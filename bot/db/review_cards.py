@@ -82,6 +82,16 @@ async def due_question_ids(
     return list(rows)
 
 
+def _among(session: AsyncSession, question_ids: list[str]) -> ColumnElement[bool]:
+    """review_cards.question_id is one of these ids, sent as one parameter."""
+    # One parameter holding the whole list, not one per id: the statement stays small and
+    # cached however large the pool (SQLite reads it with json_each, PostgreSQL as an array).
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        listed = text("SELECT value FROM json_each(:ids)").bindparams(ids=json.dumps(question_ids))
+        return col(ReviewCard.question_id).in_(listed.columns(value=String).subquery().select())
+    return col(ReviewCard.question_id) == any_(bindparam("ids", question_ids, type_=ARRAY(String)))
+
+
 async def seen_among(
     session: AsyncSession, *, user_id: int, question_ids: Iterable[str]
 ) -> frozenset[str]:
@@ -89,28 +99,48 @@ async def seen_among(
     wanted = list(question_ids)
     if not wanted:
         return frozenset()
-    # One parameter holding the whole list, not one per id: the statement stays small and
-    # cached however large the pool (SQLite reads it with json_each, PostgreSQL as an array).
-    among: ColumnElement[bool]
-    if session.bind is not None and session.bind.dialect.name == "sqlite":
-        listed = text("SELECT value FROM json_each(:ids)").bindparams(ids=json.dumps(wanted))
-        among = col(ReviewCard.question_id).in_(listed.columns(value=String).subquery().select())
-    else:
-        among = col(ReviewCard.question_id) == any_(bindparam("ids", wanted, type_=ARRAY(String)))
     rows = await session.scalars(
-        select(ReviewCard.question_id).where(ReviewCard.user_id == user_id, among)
+        select(ReviewCard.question_id).where(ReviewCard.user_id == user_id, _among(session, wanted))
     )
     return frozenset(rows)
 
 
-async def get_cards(
+async def due_among(
+    session: AsyncSession, *, user_id: int, now: datetime, question_ids: Iterable[str], limit: int
+) -> list[str]:
+    """Which of these questions are due at `now`, most overdue first, at most `limit`."""
+    wanted = list(question_ids)
+    if not wanted:
+        return []
+    rows = await session.scalars(
+        select(ReviewCard.question_id)
+        .where(ReviewCard.user_id == user_id, ReviewCard.due <= now, _among(session, wanted))
+        # The id breaks ties between cards due at the same moment, whatever plan is chosen.
+        .order_by(col(ReviewCard.due), col(ReviewCard.question_id))
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def card_states(
     session: AsyncSession, *, keys: Iterable[tuple[int, str]]
-) -> dict[tuple[int, str], ReviewCard]:
-    """The review cards of several (user, question) pairs that have one, by pair (unattached)."""
+) -> dict[tuple[int, str], CardState]:
+    """The cards of several (user, question) pairs that have one, by pair."""
     table = ReviewCard.__table__  # type: ignore[attr-defined]
     rows = await rows_by_keys(session, table, ("user_id", "question_id"), sorted(set(keys)))
-    cards = [ReviewCard(**row) for row in rows]
-    return {(card.user_id, card.question_id): card for card in cards}
+    # Plain rows, not models: building a model costs more than the lookup (measured).
+    return {
+        (r["user_id"], r["question_id"]): CardState(
+            r["card_id"],
+            r["state"],
+            r["step"],
+            r["stability"],
+            r["difficulty"],
+            r["due"],
+            r["last_review"],
+        )
+        for r in rows
+    }
 
 
 @dataclass(frozen=True)

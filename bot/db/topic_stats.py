@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -31,6 +32,20 @@ async def topic_rows(session: AsyncSession, *, user_id: int) -> dict[str, TopicS
     return {row.topic: row for row in await session.scalars(query)}
 
 
+async def skills_of(
+    session: AsyncSession, *, user_id: int
+) -> dict[str, tuple[Skill, datetime | None]]:
+    """Each topic's belief for a user and when it was last practised (columns, no models)."""
+    # Plain columns, not entities: read fresh from the store, never a copy held by the session.
+    table = TopicStat.__table__.c  # type: ignore[attr-defined]
+    rows = await session.execute(
+        sa_select(
+            table.topic, table.skill, table.skill_var, table.attempts, table.last_answered_at
+        ).where(table.user_id == user_id)
+    )
+    return {topic: (Skill(mean, var, n), last) for topic, mean, var, n, last in rows}
+
+
 async def adjust_topic(
     session: AsyncSession, *, user_id: int, topic: str, correct: int, credit: float
 ) -> None:
@@ -43,14 +58,20 @@ async def adjust_topic(
     )
 
 
-async def topic_rows_among(
+async def skills_among(
     session: AsyncSession, *, keys: Iterable[tuple[int, str]]
-) -> dict[tuple[int, str], TopicStat]:
-    """The topic_stats rows of several (user, topic) pairs that have one, by pair (unattached)."""
+) -> dict[tuple[int, str], tuple[Skill, datetime | None]]:
+    """The beliefs of several (user, topic) pairs that have one, and when each was last used."""
     table = TopicStat.__table__  # type: ignore[attr-defined]
     rows = await rows_by_keys(session, table, ("user_id", "topic"), sorted(set(keys)))
-    stats = [TopicStat(**row) for row in rows]
-    return {(stat.user_id, stat.topic): stat for stat in stats}
+    # Plain rows, not models: building a model costs more than the lookup (measured).
+    return {
+        (r["user_id"], r["topic"]): (
+            Skill(r["skill"], r["skill_var"], r["attempts"]),
+            r["last_answered_at"],
+        )
+        for r in rows
+    }
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,9 @@ class QuizService:
             raise AlreadyAnswered()
         return row
 
-    async def question_of(self, session: Session, row: ServedQuestion) -> AnyQuestion:
+    async def question_of(
+        self, session: Session, row: ServedQuestion | served.ServedRef
+    ) -> AnyQuestion:
         """The question a served row points at (the bank's, or the server's own)."""
         question = await self.custom.get(session, row.question_id, row.guild_id)
         if question is None:
@@ -260,7 +262,7 @@ class QuizService:
         now = self.clock()
         rows = await served.get_many(session, tokens=[r.token for r in requests])
         results: list[Answered | GradientError | None] = [None] * len(requests)
-        fresh: dict[str, tuple[int, ServedQuestion, GradedAnswer]] = {}
+        fresh: dict[str, tuple[int, served.ServedRef, GradedAnswer]] = {}
         replays: list[int] = []
         for i, request in enumerate(requests):
             row = rows.get(request.token)
@@ -345,5 +347,5 @@ class QuizService:
         return row
 
 
-def _label(row: ServedQuestion) -> str:
+def _label(row: ServedQuestion | served.ServedRef) -> str:
     return MOCK_LABEL if row.mock_token else NEXT_LABEL

@@ -86,17 +86,13 @@ class _Batch:
 
 async def _read(session: Session, answers: Sequence[GradedAnswer]) -> _Batch:
     batch = _Batch()
-    card_rows = await review_cards.get_cards(
-        session, keys=[(a.user_id, a.question.id) for a in answers]
-    )
-    for key, row in card_rows.items():
-        batch.cards[key] = _Card(review_cards.card_state(row))
-        batch.last_review[key] = row.last_review
-    topic_rows = await topic_stats.topic_rows_among(
-        session, keys=[(a.user_id, a.question.topic) for a in answers]
-    )
-    for key, trow in topic_rows.items():
-        batch.topics[key] = _Topic(topic_stats.skill_of(trow), trow.last_answered_at)
+    keys = [(a.user_id, a.question.id) for a in answers]
+    for key, state in (await review_cards.card_states(session, keys=keys)).items():
+        batch.cards[key] = _Card(state)
+        batch.last_review[key] = state.last_review
+    topics = [(a.user_id, a.question.topic) for a in answers]
+    for key, (skill, last) in (await topic_stats.skills_among(session, keys=topics)).items():
+        batch.topics[key] = _Topic(skill, last)
     guild_ids = sorted({a.guild_id for a in answers if a.guild_id is not None})
     batch.seasons = await guilds.season_starts(session, guild_ids=guild_ids)
     return batch
@@ -129,7 +125,7 @@ def _review(batch: _Batch, answer: GradedAnswer, attempt_id: int, now: datetime)
 
 
 async def _store_attempts(
-    session: Session, answers: Sequence[GradedAnswer], now: datetime
+    session: Session, answers: Sequence[GradedAnswer], granted: Sequence[int], now: datetime
 ) -> list[int]:
     rows = [
         attempts.NewAttempt(
@@ -142,8 +138,9 @@ async def _store_attempts(
             served_at=a.served_at,
             now=now,
             daily_challenge_id=a.daily_challenge_id,
+            points=g,
         )
-        for a in answers
+        for a, g in zip(answers, granted, strict=True)
     ]
     return await attempts.add_attempts(session, rows=rows)
 
@@ -181,7 +178,6 @@ async def record_answers(
     if not answers:
         return []
     batch = await _read(session, answers)
-    attempt_ids = await _store_attempts(session, answers, now)
     breakdowns = []
     for a in answers:
         breakdowns.append(
@@ -196,9 +192,8 @@ async def record_answers(
         # A second answer to the same question in this batch is on its repeat cooldown.
         batch.last_review[(a.user_id, a.question.id)] = now
     granted = await _grant(session, answers, [p.total for p in breakdowns], now)
-    await attempts.set_points_many(
-        session, points={i: g for i, g in zip(attempt_ids, granted, strict=True) if g}
-    )
+    # Points are settled before the attempts are stored, so each row is written once.
+    attempt_ids = await _store_attempts(session, answers, granted, now)
     tallies: dict[tuple[Board, int], Tally] = defaultdict(lambda: Tally(0, 0, 0))
     for a, g, attempt_id in zip(answers, granted, attempt_ids, strict=True):
         season = batch.seasons.get(a.guild_id) if a.guild_id is not None else None
