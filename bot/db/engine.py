@@ -59,13 +59,26 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
+def _sqlite_reader_connect(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_connect(dbapi_connection, record)
+    # A reading unit of work that tried to write would fail late ("database is locked" when
+    # its deferred transaction upgrades); refuse any write at once instead.
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+def _sqlite_read_begin(connection: Any) -> None:
+    # Deferred: a reader takes WAL's snapshot and never waits for (or blocks) the writer.
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, reader: bool = False, **kwargs: Any) -> AsyncEngine:
+    """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg); `reader`: read-only."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(url, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_connect)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        connect = _sqlite_reader_connect if reader else _sqlite_connect
+        event.listen(engine.sync_engine, "connect", connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_read_begin if reader else _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_timeout", CONNECT_TIMEOUT)
@@ -96,6 +109,16 @@ class Database:
         # sleep and retry and can starve for seconds under a burst; an in-process queue hands
         # the store over in arrival order instead. PostgreSQL locks rows, not the store.
         self._turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # Reads of SQLite go through their own connections, outside that queue: in WAL mode
+        # they see the last commit and run beside the writer (an in-memory store has no
+        # second connection to the same data, so it reads through the writer's queue).
+        self._readers = self._sessions
+        self._reader: AsyncEngine | None = None
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            self._reader = make_engine(
+                engine.url.render_as_string(hide_password=False), reader=True
+            )
+            self._readers = async_sessionmaker(self._reader, expire_on_commit=False)
 
     @classmethod
     def from_url(
@@ -116,10 +139,29 @@ class Database:
         The whole block, commit included, is bounded by a timeout; a store that is down, locked
         or frozen becomes StoreUnavailable, which users see as "try again in a moment".
         """
-        session = self._sessions()
+        async with self._unit(self._sessions(), self._turn(), seconds) as session:
+            yield session
+
+    @asynccontextmanager
+    async def reading(self, seconds: float | None = None) -> AsyncIterator[AsyncSession]:
+        """A unit of work that only reads: one consistent snapshot, never queued behind writes.
+
+        On SQLite any write in it fails at once (the connection is query-only).
+        """
+        turn = self._turn() if self._reader is None else contextlib.nullcontext()
+        async with self._unit(self._readers(), turn, seconds) as session:
+            yield session
+
+    @asynccontextmanager
+    async def _unit(
+        self,
+        session: AsyncSession,
+        turn: contextlib.AbstractAsyncContextManager[None],
+        seconds: float | None,
+    ) -> AsyncIterator[AsyncSession]:
         try:
             async with asyncio.timeout(self.timeout if seconds is None else seconds):
-                async with self._turn():
+                async with turn:
                     yield session
                     await session.commit()
         except BaseException as error:
@@ -158,4 +200,6 @@ class Database:
         """Finish background clean-ups, then close every pooled connection."""
         if self._cleanups:
             await asyncio.wait(self._cleanups, timeout=ROLLBACK_TIMEOUT * 2)
+        if self._reader is not None:
+            await self._reader.dispose()
         await self.engine.dispose()

@@ -59,9 +59,15 @@ async def test_a_hung_database_still_answers_every_command_in_time(impatient: Wo
     async with store_locked(world.db_url):
         quiz = await world.slash(world.ada, "quiz", {"topic": "transformers"})
         board = await world.slash(world.ada, "leaderboard")
-        for ix in (quiz, board):
+        waiting = [quiz, board]
+        if backend_of(world.db_url) == "sqlite":
+            # SQLite readers use WAL's snapshot: a held write lock does not stop the board.
+            assert (await board.done())["type"] == 4, "the board answers from the snapshot"
+            assert "leaderboard" in (await board.wait_message()).text()
+            waiting = [quiz]
+        for ix in waiting:
             assert (await ix.done())["type"] in DEFERRED, "acknowledged within the deadline"
-        for ix in (quiz, board):
+        for ix in waiting:
             reply = await ix.wait_followup(timeout=10)
             assert TRY_AGAIN in reply.text()
             assert reply.ephemeral, "the apology is private, even after a public placeholder"

@@ -53,7 +53,8 @@ async def board_message(
     guild_id = interaction.guild_id if scope == "s" else None
     if scope == "s" and guild_id is None:
         raise GradientError("The server leaderboard only works in a server.")
-    async with container.database.unit_of_work() as session:
+    # Only reads: on SQLite it runs beside the answers being written, not behind them.
+    async with container.database.reading() as session:
         board = await container.leaderboards.leaderboard(
             session,
             guild_id=guild_id,

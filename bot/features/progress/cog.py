@@ -50,7 +50,7 @@ class ProgressCog(commands.Cog, name="Progress"):
         # The chart takes a moment to draw, so acknowledge first.
         await respond(interaction).defer()
         who = member or interaction.user
-        async with self.container.database.unit_of_work() as session:
+        async with self.container.database.reading() as session:
             profile = await self.container.progress.profile(session, who.id, interaction.guild_id)
             activity = await self.container.progress.activity(session, who.id)
         bars = [TopicBar(t.name, t.level, t.confidence) for t in profile.topics]
@@ -67,7 +67,7 @@ class ProgressCog(commands.Cog, name="Progress"):
     @cooldown()
     async def weak(self, interaction: discord.Interaction[Any]) -> None:
         """Weak topics with confidence."""
-        async with self.container.database.unit_of_work() as session:
+        async with self.container.database.reading() as session:
             weak = await self.container.progress.weak_topics(session, interaction.user.id)
         view = discord.ui.View(timeout=None)
         if weak.weakest:
