@@ -18,8 +18,15 @@ async def ensure_guild(session: AsyncSession, *, guild_id: int, name: str, now: 
     stmt = insert(session, Guild).values(
         id=guild_id, name=name[:100], daily_topics=[], created_at=now, updated_at=now
     )
-    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={"name": stmt.excluded.name})
-    await session.execute(stmt)
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
+    # Every /quiz in a server passes here. An upsert that always updates would lock the
+    # server's row until commit and queue its members behind each other on PostgreSQL
+    # (measured: /quiz p50 1.5 s under load); an UPDATE that matches nothing locks nothing.
+    await session.execute(
+        update(Guild)
+        .where(col(Guild.id) == guild_id, col(Guild.name) != name[:100])
+        .values(name=name[:100])
+    )
 
 
 async def get_guild(session: AsyncSession, *, guild_id: int) -> Guild | None:

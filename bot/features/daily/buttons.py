@@ -64,7 +64,7 @@ class DailyAnswer(PersistentButton, template=r"dc:m:(?P<challenge_id>\d{1,19})")
         container, guild_id = services(interaction), interaction.guild_id
 
         async def lookup() -> AnyQuestion:
-            async with container.database.unit_of_work() as session:
+            async with container.database.reading() as session:
                 _, question = await container.daily.answerable(session, self.challenge_id, guild_id)
             return question
 

@@ -84,7 +84,7 @@ class AnswerButton(PersistentButton, template=rf"gq:m:(?P<token>{TOKEN})"):
         user_id = interaction.user.id
 
         async def lookup() -> AnyQuestion:
-            async with container.database.unit_of_work() as session:
+            async with container.database.reading() as session:
                 row = await container.quiz.load(session, self.token, user_id)
                 return await container.quiz.question_of(session, row)
 
