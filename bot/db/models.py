@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     SmallInteger,
     Text,
     UniqueConstraint,
@@ -198,6 +199,27 @@ class Score(SQLModel, table=True):
     points: int = Field(default=0)
     answers: int = Field(default=0)
     correct: int = Field(default=0)
+
+
+class ScoreBucket(SQLModel, table=True):
+    """How many players hold exactly `points` on one ranked board: ranks and sizes sum these."""
+
+    __tablename__ = "score_buckets"
+    # A rank's range sum reads the key's b-tree alone: SQLite clusters the table on it, and
+    # PostgreSQL's key index carries the counts (an index-only scan, not a heap page a bucket).
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "scope", "period", "period_start", "points", postgresql_include=["players"]
+        ),
+        {"sqlite_with_rowid": False},
+    )
+    scope: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    period: str = Field(max_length=8, primary_key=True)
+    period_start: date = Field(primary_key=True)
+    points: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    players: int = Field(default=0)
 
 
 class Streak(SQLModel, table=True):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.db import scores
 from bot.db.bulk import upsert_rows
 from bot.db.models import QuestionRow, User
 from bot.db.upsert import insert
@@ -27,8 +28,14 @@ async def delete_user(session: AsyncSession, *, user_id: int) -> bool:
     """Delete the user and every row about them; False when there was none.
 
     The schema cascades to what they own; the questions they wrote for a server stay (the
-    server keeps them) but no longer name their author.
+    server keeps them) but no longer name their author. Their score rows go first, through
+    scores.py, so the boards' points buckets lose them too (a cascade would bypass that).
     """
+    # Lock the user first: a concurrent answer's new score rows wait on it (their foreign key
+    # check) or are committed before it, so the delete below sees them all and none is left
+    # for the cascade, which would remove them behind the buckets' back.
+    await session.execute(select(col(User.id)).where(col(User.id) == user_id).with_for_update())
+    await scores.delete_user_scores(session, user_id=user_id)
     await session.execute(
         update(QuestionRow).where(col(QuestionRow.created_by) == user_id).values(created_by=None)
     )

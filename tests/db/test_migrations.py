@@ -25,6 +25,7 @@ EXPECTED = {
     "topic_stats",
     "review_cards",
     "scores",
+    "score_buckets",
     "streaks",
     "daily_challenges",
     "served_questions",

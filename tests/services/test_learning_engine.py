@@ -256,23 +256,16 @@ async def test_profile_and_weak_topics(services: Services) -> None:
 
 async def test_leaderboard_pages_and_own_rank(services: Services) -> None:
     s = services
+    from bot.db.scores import Tally, add_tallies
     from bot.db.users import ensure_user
     from bot.domain.periods import Period
 
     async with s.database.unit_of_work() as session:
         for uid in range(10, 35):
             await ensure_user(session, user_id=uid, name=f"p{uid}", now=s.clock())
-            await session.execute(
-                Score.__table__.insert().values(  # type: ignore[attr-defined]
-                    scope=GUILD,
-                    period="week",
-                    period_start=date(2026, 3, 9),
-                    user_id=uid,
-                    points=1000 - uid,
-                    answers=5,
-                    correct=5,
-                )
-            )
+            # Through bot/db/scores.py, which keeps the boards' points buckets in step.
+            board = (GUILD, "week", date(2026, 3, 9))
+            await add_tallies(session, tallies={(board, uid): Tally(1000 - uid, 5, 5)})
         await s.learning.submit_answer(session, 1, "tt-001", "A", guild_id=GUILD)
     async with s.database.unit_of_work() as session:
         first = await s.leaderboards.leaderboard(
