@@ -44,6 +44,23 @@ def rss_mb(pid: int | str = "self") -> tuple[float, float]:
     return fields["VmRSS"], fields["VmHWM"]
 
 
+def mappings_mb(pid: int) -> dict[str, float]:
+    """Resident MB by mapping in /proc/<pid>/smaps: anonymous memory (Python's objects and
+    every native allocation), the brk heap, and each file mapped (shared libraries)."""
+    resident: dict[str, float] = {}
+    name = "anonymous"
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split(maxsplit=5)
+        if "-" in head[0] and len(head) >= 5 and ":" in head[3]:  # a mapping's header line
+            name = head[5].strip() if len(head) > 5 else "anonymous"
+            if "site-packages/" in name:
+                name = name.split("site-packages/")[1].split("/")[0]
+            name = Path(name).name if name.startswith("/") else name
+        elif head[0] == "Rss:":
+            resident[name] = resident.get(name, 0.0) + int(head[1]) / 1024
+    return resident
+
+
 def bare_client() -> int:
     """The child process: a bare discord.py client on the fake, then the grader's model."""
     from tests.e2e.bot_process import _aim_at_fake
@@ -179,6 +196,7 @@ async def main() -> int:
                 busy, _ = rss_mb(pid)
                 await asyncio.sleep(SETTLE_SECONDS)
                 after, peak = rss_mb(pid)
+                mapped = mappings_mb(pid)
             finally:
                 await bot.stop()
     finally:
@@ -201,6 +219,8 @@ async def main() -> int:
     ):
         print(f"{name:<38}{value:>8.1f}")
     print(f"grader model share: {model:.1f} MB ({model / after:.0%} of the bot's RSS)")
+    top = sorted(mapped.items(), key=lambda kv: -kv[1])[:8]
+    print("where the RSS is, by mapping: " + ", ".join(f"{k} {v:.1f}" for k, v in top))
     print(f"guilds={args.guilds} interactions={done} rss_mb={after:.1f}")
     return 0
 

@@ -37,8 +37,7 @@ _M_ARENA_MAX = -8
 MALLOC_ARENAS = 2
 TRIM_EVERY_SECONDS = 5.0
 # Worker threads for asyncio.to_thread: what runs there (the /stats chart, start-up loading) is
-# CPU-bound under the GIL, so more threads add memory, not speed; matplotlib also keeps its
-# fonts per thread (about 5 MB each).
+# CPU-bound under the GIL, so more threads add memory (each keeps its own stack), not speed.
 WORKER_THREADS = 2
 
 
@@ -133,8 +132,9 @@ class GradientBot(commands.AutoShardedBot):
     async def _trim_memory(self) -> None:
         """Every few seconds after interactions, hand freed heap back to the system.
 
-        Rendering a /stats chart allocates tens of MB that are freed at once but, left to
-        malloc, stay resident; malloc_trim returns them (a few ms, in a worker thread).
+        Start-up (the bank, the grader's vectors, every server's payload) and bursts of work
+        free MBs at once that, left to malloc, stay resident; malloc_trim returns them (a few
+        ms, in a worker thread).
         """
         assert self._libc is not None
         trim = self._libc.malloc_trim
@@ -184,6 +184,8 @@ class GradientBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         """Log who we are; nothing to set up here."""
+        # Hand back what start-up freed (the servers' payloads arrive just before this).
+        self._served_since_trim += 1
         log.info("connected as %s in %d servers", self.user, len(self.guilds))
 
     async def close(self) -> None:

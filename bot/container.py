@@ -12,7 +12,6 @@ from sqlalchemy.engine import make_url
 
 from bot.bank.bank import Bank, load_bank
 from bot.clock import Clock
-from bot.db import migrate
 from bot.db.engine import Database
 from bot.db.group_commit import GroupCommit
 from bot.db.questions import sync_questions
@@ -73,6 +72,10 @@ def safe_url(url: str) -> str:
 
 async def ensure_schema(url: str, *, auto_upgrade: bool) -> None:
     """Check the database is at head; apply migrations when allowed."""
+    # Imported here: Alembic (with Mako and Pygments) is ~11 MB that a running bot never needs
+    # once the check is done, so `python -m bot run` does this check in a short-lived process.
+    from bot.db import migrate
+
     head = migrate.head_revision()
     current = await migrate.current_revision(url)
     if current == head:
@@ -98,15 +101,18 @@ async def build_container(
     settings: Settings,
     *,
     auto_upgrade: bool = False,
+    schema_checked: bool = False,
     clock: Callable[[], datetime] | None = None,
 ) -> Container:
     """Check the schema, load the bank, sync it to the store and wire the services.
 
     `clock` is real time unless given: a Clock, or any callable returning an aware datetime
     (which the container's Clock then reads, so moving it moves every service).
+    `schema_checked` skips the schema check, for a caller that has just done it.
     """
     shared = _shared_clock(clock)
-    await ensure_schema(settings.database_url, auto_upgrade=auto_upgrade)
+    if not schema_checked:
+        await ensure_schema(settings.database_url, auto_upgrade=auto_upgrade)
     bank = await asyncio.to_thread(load_bank, settings.questions_dir)
     # The grader's model and every explain-it question's vectors load here, in a thread, so no
     # learner waits for them and the event loop never blocks on them.
