@@ -24,6 +24,13 @@ class Bank:
     topics: dict[str, Topic]
     questions: dict[str, AnyQuestion]
     _by_topic: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # The bank never changes once loaded, so each filter's answer is worked out once.
+    _active: dict[tuple[str | None, str | None, str | None], tuple[AnyQuestion, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _active_ids: dict[tuple[str | None, str | None, str | None], tuple[str, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def build(cls, topics: dict[str, Topic], questions: Iterable[AnyQuestion]) -> Bank:
@@ -49,14 +56,31 @@ class Bank:
         kind: Kind | None = None,
     ) -> list[AnyQuestion]:
         """Questions that can be served, narrowed by the given filters."""
-        ids = self._by_topic.get(topic, ()) if topic else self.questions.keys()
-        return [
-            q
-            for q in (self.questions[i] for i in ids)
-            if not q.retired
-            and (difficulty is None or q.difficulty == difficulty)
-            and (kind is None or q.kind == kind)
-        ]
+        key = (topic or None, difficulty, kind)
+        found = self._active.get(key)
+        if found is None:
+            ids = self._by_topic.get(topic, ()) if topic else self.questions.keys()
+            found = self._active[key] = tuple(
+                q
+                for q in (self.questions[i] for i in ids)
+                if not q.retired
+                and (difficulty is None or q.difficulty == difficulty)
+                and (kind is None or q.kind == kind)
+            )
+        return list(found)  # the caller's own list: the cached one is never handed out
+
+    def active_ids(
+        self,
+        topic: str | None = None,
+        difficulty: Difficulty | None = None,
+        kind: Kind | None = None,
+    ) -> tuple[str, ...]:
+        """The ids of active(topic, difficulty, kind), in the same order, worked out once."""
+        key = (topic or None, difficulty, kind)
+        ids = self._active_ids.get(key)
+        if ids is None:
+            ids = self._active_ids[key] = tuple(q.id for q in self.active(topic, difficulty, kind))
+        return ids
 
     def __len__(self) -> int:
         return len(self.questions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -69,34 +70,28 @@ async def next_due(session: AsyncSession, *, user_id: int) -> datetime | None:
     return value
 
 
-async def due_question_ids(
-    session: AsyncSession, *, user_id: int, now: datetime, limit: int
-) -> list[str]:
-    """The ids of the questions due at `now`, most overdue first (ids only: no rows built)."""
-    rows = await session.scalars(
-        select(ReviewCard.question_id)
-        .where(ReviewCard.user_id == user_id, ReviewCard.due <= now)
-        .order_by(col(ReviewCard.due))
-        .limit(limit)
-    )
-    return list(rows)
+@functools.lru_cache(maxsize=64)
+def _as_json(question_ids: tuple[str, ...]) -> str:
+    # A pool is usually one of the bank's cached id tuples: encode each of them once.
+    return json.dumps(question_ids)
 
 
-def _among(session: AsyncSession, question_ids: list[str]) -> ColumnElement[bool]:
+def _among(session: AsyncSession, question_ids: tuple[str, ...]) -> ColumnElement[bool]:
     """review_cards.question_id is one of these ids, sent as one parameter."""
     # One parameter holding the whole list, not one per id: the statement stays small and
     # cached however large the pool (SQLite reads it with json_each, PostgreSQL as an array).
     if session.bind is not None and session.bind.dialect.name == "sqlite":
-        listed = text("SELECT value FROM json_each(:ids)").bindparams(ids=json.dumps(question_ids))
+        listed = text("SELECT value FROM json_each(:ids)").bindparams(ids=_as_json(question_ids))
         return col(ReviewCard.question_id).in_(listed.columns(value=String).subquery().select())
-    return col(ReviewCard.question_id) == any_(bindparam("ids", question_ids, type_=ARRAY(String)))
+    ids = list(question_ids)
+    return col(ReviewCard.question_id) == any_(bindparam("ids", ids, type_=ARRAY(String)))
 
 
 async def seen_among(
     session: AsyncSession, *, user_id: int, question_ids: Iterable[str]
 ) -> frozenset[str]:
     """Which of these questions the user has answered (has a card for), by primary key."""
-    wanted = list(question_ids)
+    wanted = tuple(question_ids)
     if not wanted:
         return frozenset()
     rows = await session.scalars(
@@ -109,7 +104,7 @@ async def due_among(
     session: AsyncSession, *, user_id: int, now: datetime, question_ids: Iterable[str], limit: int
 ) -> list[str]:
     """Which of these questions are due at `now`, most overdue first, at most `limit`."""
-    wanted = list(question_ids)
+    wanted = tuple(question_ids)
     if not wanted:
         return []
     rows = await session.scalars(

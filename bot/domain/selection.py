@@ -79,30 +79,70 @@ def _at_level(
     return level or unseen
 
 
-def choose(pool: Sequence[AnyQuestion], learner: LearnerView, rng: random.Random) -> Pick | None:
-    """Pick the next question from `pool` (already filtered by topic, difficulty and kind)."""
-    if not pool:
-        return None
+@dataclass(frozen=True)
+class Practice:
+    """The topic chosen for practice, its candidate questions, and what is known of it."""
+
+    topic: str
+    questions: Sequence[AnyQuestion]  # the topic's candidates, outside the recent window
+    skill: Skill
+    reason: ServedReason
+
+
+def due_review(
+    pool: Sequence[AnyQuestion], due: Sequence[str], recent: Sequence[str]
+) -> Pick | None:
+    """The most overdue of `due` in the pool, unless it is the question just answered."""
     # A due review is a scheduled repeat, so the recent window does not hold it back;
     # only the question just answered is never asked again straight away.
-    last = learner.recent[0] if learner.recent else None
-    by_id = {q.id: q for q in pool if q.id != last}
-    for qid in learner.due:
-        if qid in by_id:
-            return Pick(by_id[qid], ServedReason.REVIEW)
-    candidates = _not_recent(pool, learner.recent)
+    last = recent[0] if recent else None
+    wanted = {qid for qid in due if qid != last}
+    if not wanted:
+        return None
+    # Index only the pool's due questions, not the whole pool (a due list is a few ids).
+    found = {q.id: q for q in pool if q.id in wanted}
+    for qid in due:
+        if qid in found:
+            return Pick(found[qid], ServedReason.REVIEW)
+    return None
+
+
+def practice_topic(
+    pool: Sequence[AnyQuestion],
+    skills: Mapping[str, Skill],
+    recent: Sequence[str],
+    rng: random.Random,
+) -> Practice:
+    """The topic to practise when nothing is due, drawn from a non-empty pool."""
+    candidates = _not_recent(pool, recent)
     topics = sorted({q.topic for q in candidates})
     # Half the time, favour topics with only a few answers, so every topic gets a fair first
     # measurement (a lucky streak can hide a weak topic); otherwise practise where a plausible
     # skill is lowest.
-    thin = [t for t in topics if learner.skills.get(t, Skill()).attempts < FIRST_LOOK]
-    topic = _sample_weakest(
-        thin if thin and rng.random() < COVERAGE else topics, learner.skills, rng
-    )
-    evidence = [t for t in topics if learner.skills.get(t, Skill()).enough_evidence]
-    weakest = evidence and topic == _weakest_topic(evidence, learner.skills)
+    thin = [t for t in topics if skills.get(t, Skill()).attempts < FIRST_LOOK]
+    topic = _sample_weakest(thin if thin and rng.random() < COVERAGE else topics, skills, rng)
+    evidence = [t for t in topics if skills.get(t, Skill()).enough_evidence]
+    weakest = evidence and topic == _weakest_topic(evidence, skills)
     in_topic = [q for q in candidates if q.topic == topic]
-    options = _at_level(in_topic, learner.skills.get(topic, Skill()), learner.seen)
-    options.sort(key=lambda q: q.id)  # stable order so a seeded rng gives the same pick
     reason = ServedReason.WEAK_TOPIC if weakest else ServedReason.NEW
-    return Pick(rng.choice(options), reason)
+    return Practice(topic, in_topic, skills.get(topic, Skill()), reason)
+
+
+def practice_pick(practice: Practice, seen: frozenset[str], rng: random.Random) -> Pick:
+    """A question of the practice topic at the learner's level, unseen ones first."""
+    options = _at_level(practice.questions, practice.skill, seen)
+    options.sort(key=lambda q: q.id)  # stable order so a seeded rng gives the same pick
+    return Pick(rng.choice(options), practice.reason)
+
+
+def choose(pool: Sequence[AnyQuestion], learner: LearnerView, rng: random.Random) -> Pick | None:
+    """Pick the next question from `pool` (already filtered by topic, difficulty and kind)."""
+    if not pool:
+        return None
+    # The same three steps the learning service takes, asking the store between them only
+    # for what the next step needs.
+    review = due_review(pool, learner.due, learner.recent)
+    if review is not None:
+        return review
+    practice = practice_topic(pool, learner.skills, learner.recent, rng)
+    return practice_pick(practice, learner.seen, rng)

@@ -116,35 +116,39 @@ class LearningService:
         rng: random.Random | None = None,
     ) -> ServedQuestion:
         """Due reviews first, then the weakest topic at the learner's level, then new questions."""
-        pool = [
-            q
-            for q in [
-                *self.bank.active(topic, difficulty, kind),
-                *_matching(extra, topic, difficulty, kind),
+        pool = self.bank.active(topic, difficulty, kind)
+        pool_ids = self.bank.active_ids(topic, difficulty, kind)  # built once per filter
+        if extra or kinds is not None or competency is not None:
+            pool = [
+                q
+                for q in [*pool, *_matching(extra, topic, difficulty, kind)]
+                if (kinds is None or Kind(q.kind) in kinds)
+                and (competency is None or getattr(q, "competency", None) == competency)
             ]
-            if (kinds is None or Kind(q.kind) in kinds)
-            and (competency is None or getattr(q, "competency", None) == competency)
-        ]
+            pool_ids = tuple(q.id for q in pool)
         if not pool:
             raise NoQuestionAvailable()
         now = self.clock()
-        pool_ids = {q.id for q in pool}
-        due = await review_cards.due_question_ids(session, user_id=user_id, now=now, limit=200)
-        rows = await topic_stats.topic_rows(session, user_id=user_id)
-        learner = selection.LearnerView(
-            skills={
-                t: mastery.decay(topic_stats.skill_of(r), r.last_answered_at, now)
-                for t, r in rows.items()
-            },
-            due=[qid for qid in due if qid in pool_ids],
-            recent=await attempts.recent_question_ids(
-                session, user_id=user_id, limit=selection.RECENT_WINDOW
-            ),
-            # Only the pool's questions matter: a heavy user's other cards are never read.
-            seen=await review_cards.seen_among(session, user_id=user_id, question_ids=pool_ids),
+        rng = rng or random.Random()
+        # Ask the store only for what each step needs: a due review (a returning learner's
+        # usual pick) needs neither the topic beliefs nor what was seen.
+        recent = await attempts.recent_question_ids(
+            session, user_id=user_id, limit=selection.RECENT_WINDOW
         )
-        pick = selection.choose(pool, learner, rng or random.Random())
-        assert pick is not None
+        # Two, so the review just answered can be passed over for the next one.
+        due = await review_cards.due_among(
+            session, user_id=user_id, now=now, question_ids=pool_ids, limit=2
+        )
+        pick = selection.due_review(pool, due, recent)
+        if pick is None:
+            beliefs = await topic_stats.skills_of(session, user_id=user_id)
+            skills = {t: mastery.decay(skill, last, now) for t, (skill, last) in beliefs.items()}
+            practice = selection.practice_topic(pool, skills, recent, rng)
+            # Only the chosen topic's candidates matter: a heavy user's other cards are never read.
+            seen = await review_cards.seen_among(
+                session, user_id=user_id, question_ids=(q.id for q in practice.questions)
+            )
+            pick = selection.practice_pick(practice, seen, rng)
         return ServedQuestion(pick.question, pick.reason, now)
 
     async def submit_answer(
