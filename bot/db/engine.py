@@ -75,6 +75,11 @@ def make_engine(url: str, *, reader: bool = False, **kwargs: Any) -> AsyncEngine
     """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg); `reader`: read-only."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        # Writers take turns (Database._turns), so a couple of connections serve them all; each
+        # aiosqlite connection is a thread, and overflow ones are opened and closed per burst.
+        if parsed.database not in (None, "", ":memory:"):  # an in-memory store has one
+            kwargs.setdefault("pool_size", 2)
+            kwargs.setdefault("max_overflow", 0)
         engine = create_async_engine(url, **kwargs)
         connect = _sqlite_reader_connect if reader else _sqlite_connect
         event.listen(engine.sync_engine, "connect", connect)

@@ -103,4 +103,8 @@ async def test_a_form_that_cannot_open_in_time_says_so(impatient: World) -> None
             world.ada, question, ids_starting(question, "gq:m:")[0], guild=world.guild
         )
         reply = await opener.done()
+    if backend_of(world.db_url) == "sqlite":
+        # The lookup only reads, and SQLite readers see WAL's snapshot past a held write lock.
+        assert reply["type"] == 9, "the form opens from the snapshot"
+        return
     assert reply["type"] == 4 and TRY_AGAIN in str(reply["data"])
